@@ -1,0 +1,114 @@
+/**
+ * Every error asphalt-ts raises: one base class, {@link AsphaltError}, and a stable string `code`
+ * per failure. Match on `code` (or `instanceof`), never on the wording of a message.
+ *
+ * The table of codes, causes and fixes lives in the README ("Error codes"); a spec keeps the two
+ * in step.
+ */
+
+const brand = Symbol.for('asphalt-ts.error');
+
+/**
+ * Base class of every asphalt-ts error. `code` is stable across releases.
+ *
+ * @example
+ * try { ctx.getResourceNowait(Db); } catch (e) { if (e instanceof AsphaltError) console.log(e.code); }
+ */
+export class AsphaltError extends Error {
+  /** The code every instance of this class carries. */
+  static readonly code: string = 'ASPHALT_ERROR';
+  /** Stable identifier of the failure, e.g. `ASPHALT_RESOURCE_CONFLICT`. */
+  readonly code: string;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = (new.target as typeof AsphaltError).code;
+    Object.defineProperty(this, brand, { value: true });
+  }
+
+  /** `TeardownError` extends `AggregateError`, so `instanceof AsphaltError` checks a brand. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== AsphaltError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+  }
+}
+
+/** A resource (or factory) with the same key and name is already in the context. */
+export class ResourceConflictError extends AsphaltError {
+  static override readonly code = 'ASPHALT_RESOURCE_CONFLICT';
+}
+
+/** No resource or factory with that key and name is visible from the context. */
+export class ResourceNotFoundError extends AsphaltError {
+  static override readonly code = 'ASPHALT_RESOURCE_NOT_FOUND';
+  constructor(
+    message: string,
+    /** Human-readable key, e.g. `Mailer` or `token(Db)`. */
+    readonly key: string,
+    readonly resourceName: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `getResourceNowait` met a factory that returns a promise, or a resource still announced. */
+export class AsyncResourceError extends AsphaltError {
+  static override readonly code = 'ASPHALT_ASYNC_RESOURCE';
+}
+
+/** A value, key, name or option given to a resource call is not acceptable. */
+export class InvalidResourceError extends AsphaltError {
+  static override readonly code = 'ASPHALT_INVALID_RESOURCE';
+}
+
+/** A resource someone waited for will never come: its provider failed or the context closed. */
+export class ResourceUnavailableError extends AsphaltError {
+  static override readonly code = 'ASPHALT_RESOURCE_UNAVAILABLE';
+}
+
+/** `Context.current()` was called outside of any `ctx.run()`. */
+export class NoCurrentContextError extends AsphaltError {
+  static override readonly code = 'ASPHALT_NO_CURRENT_CONTEXT';
+}
+
+/** The operation is not allowed in the context's state (closing or closed). */
+export class ContextStateError extends AsphaltError {
+  static override readonly code = 'ASPHALT_CONTEXT_STATE';
+}
+
+/**
+ * One or more teardown callbacks (or stops) failed. Every failure is in `errors`, in the order
+ * they happened; none is dropped.
+ */
+export class TeardownError extends AggregateError {
+  static readonly code = 'ASPHALT_TEARDOWN';
+  readonly code = TeardownError.code;
+  constructor(errors: readonly unknown[], message: string) {
+    super(errors, message);
+    this.name = 'TeardownError';
+    Object.defineProperty(this, brand, { value: true });
+  }
+}
+
+/** A signal stream's bounded queue overflowed because its consumer fell behind. */
+export class SignalQueueFullError extends AsphaltError {
+  static override readonly code = 'ASPHALT_SIGNAL_QUEUE_FULL';
+}
+
+/** `Signal.waitFor` (or another bounded wait) ran out of time. */
+export class WaitTimeoutError extends AsphaltError {
+  static override readonly code = 'ASPHALT_WAIT_TIMEOUT';
+}
+
+/** A service task failed while its context was open. */
+export class ServiceTaskError extends AsphaltError {
+  static override readonly code = 'ASPHALT_SERVICE_TASK_FAILED';
+  constructor(
+    message: string,
+    readonly taskName: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The whole test suite: type-check, lint, then every spec. `npm test` runs this.
+source "$(dirname "$0")/ensure-deps.sh"
+echo "== type-check (tsc --noEmit)"
+npx tsc --noEmit -p tsconfig.json
+echo "== lint (eslint)"
+npx eslint lib spec samples bench
+echo "== specs (jest)"
+npx jest --ci "$@"
