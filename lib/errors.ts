@@ -28,7 +28,7 @@ export class AsphaltError extends Error {
   }
 
   /** `TeardownError` extends `AggregateError`, so `instanceof AsphaltError` checks a brand. */
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     if (this !== AsphaltError) return Function.prototype[Symbol.hasInstance].call(this, value);
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
   }
@@ -110,5 +110,95 @@ export class ServiceTaskError extends AsphaltError {
     options?: ErrorOptions,
   ) {
     super(message, options);
+  }
+}
+
+/** A decorator was used where it cannot work (wrong target, bad key or name). */
+export class DecoratorError extends AsphaltError {
+  static override readonly code = 'ASPHALT_DECORATOR';
+}
+
+/** A component type could not be found, loaded or used. */
+export class ComponentTypeError extends AsphaltError {
+  static override readonly code = 'ASPHALT_COMPONENT_TYPE';
+}
+
+/** Components depend on each other in a circle; `cycle` is the path, first component repeated last. */
+export class DependencyCycleError extends AsphaltError {
+  static override readonly code = 'ASPHALT_DEPENDENCY_CYCLE';
+  constructor(
+    message: string,
+    readonly cycle: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
+/** A component requires a resource that no component (or the context) provides in its scope. */
+export class MissingProviderError extends AsphaltError {
+  static override readonly code = 'ASPHALT_MISSING_PROVIDER';
+  constructor(
+    message: string,
+    readonly consumer: string,
+    readonly key: string,
+    readonly resourceName: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Two components provide the same key and name in the same scope. */
+export class AmbiguousProviderError extends AsphaltError {
+  static override readonly code = 'ASPHALT_AMBIGUOUS_PROVIDER';
+  constructor(
+    message: string,
+    readonly providers: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
+/** A component could not be constructed (its constructor threw). */
+export class ComponentConstructionError extends AsphaltError {
+  static override readonly code = 'ASPHALT_COMPONENT_CONSTRUCTION';
+}
+
+/** Everything wrong with a component tree, found before anything started. */
+export class GraphError extends AsphaltError {
+  static override readonly code = 'ASPHALT_GRAPH';
+  constructor(
+    message: string,
+    /** Every problem found: cycles, missing and ambiguous providers, config and type errors. */
+    readonly problems: readonly AsphaltError[],
+  ) {
+    super(message);
+  }
+}
+
+/** Starting the application failed; everything that had started was stopped again. */
+export class ComponentStartError extends AsphaltError {
+  static override readonly code = 'ASPHALT_COMPONENT_START';
+  constructor(
+    message: string,
+    /** `construct`, `config`, `wait`, `prepare`, `start`, `timeout` or `abort`. */
+    readonly phase: string,
+    /** Path of the component that failed (`root.db`). */
+    readonly path: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** A component did not finish `prepare()` + `start()` within its start timeout. */
+export class StartupTimeoutError extends AsphaltError {
+  static override readonly code = 'ASPHALT_STARTUP_TIMEOUT';
+  constructor(
+    message: string,
+    readonly path: string,
+    /** The tree of components still pending, as printed in the message. */
+    readonly pendingTree: string,
+  ) {
+    super(message);
   }
 }

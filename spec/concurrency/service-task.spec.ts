@@ -87,9 +87,11 @@ describe('service tasks', () => {
     const stopped: unknown[] = [];
     root.addTeardownCallback((error) => stopped.push(error));
     root.taskFailed.connect((event) => void root.close(event.error));
-    root.startServiceTask('crasher', async () => {
+    const handle = root.startServiceTask('crasher', async () => {
+      await tick();
       throw new Error('fatal');
     });
+    await handle.done;
     await root.close();
     expect(stopped).toHaveLength(1);
     expect((stopped[0] as Error).message).toContain("'crasher'");

@@ -1,0 +1,67 @@
+import type { ResourceKey } from '../resources/resource-key';
+
+/** A resource name, or a function of the component's config that gives one. */
+export type NameSpec<C = never> = string | ((config: C) => string);
+
+/** What `@provides` records. */
+export interface ProvidesDeclaration {
+  readonly key: ResourceKey<unknown>;
+  readonly name?: NameSpec;
+  readonly description?: string;
+}
+
+/** What `@requires` records (class or property form). */
+export interface RequiresDeclaration {
+  readonly key: ResourceKey<unknown>;
+  readonly name?: NameSpec;
+  readonly optional: boolean;
+  readonly property?: string;
+}
+
+/** Options of `@component(...)`; each can be overridden from config. */
+export interface ComponentOptions {
+  /** Milliseconds that the component's own prepare() and start() may take together. */
+  startTimeout?: number;
+  /** Milliseconds that tearing the component down may take. */
+  stopTimeout?: number;
+  /** Give the subtree its own scope: only what this component @provides is visible outside. */
+  isolated?: boolean;
+  /** The config class, for when the constructor's parameter type cannot be read. */
+  config?: abstract new (...args: never[]) => object;
+}
+
+/** Everything the decorators recorded on one class (inherited declarations included). */
+export interface ComponentMetadata {
+  readonly provides: readonly ProvidesDeclaration[];
+  readonly requires: readonly RequiresDeclaration[];
+  readonly options: ComponentOptions;
+}
+
+interface OwnMetadata {
+  provides: ProvidesDeclaration[];
+  requires: RequiresDeclaration[];
+  options: ComponentOptions;
+}
+
+const store = new WeakMap<object, OwnMetadata>();
+
+/** The metadata a decorator writes to (the class's own, not its base's). */
+export function ownMetadata(target: object): OwnMetadata {
+  let meta = store.get(target);
+  if (meta === undefined) store.set(target, (meta = { provides: [], requires: [], options: {} }));
+  return meta;
+}
+
+/** The declarations of `type` and of its base classes, base first. */
+export function componentMetadata(type: abstract new (...args: never[]) => unknown): ComponentMetadata {
+  const chain: OwnMetadata[] = [];
+  for (let t: unknown = type; typeof t === 'function' && t !== Function.prototype; t = Object.getPrototypeOf(t)) {
+    const meta = store.get(t);
+    if (meta) chain.unshift(meta);
+  }
+  return {
+    provides: chain.flatMap((m) => m.provides),
+    requires: chain.flatMap((m) => m.requires),
+    options: Object.assign({}, ...chain.map((m) => m.options)) as ComponentOptions,
+  };
+}

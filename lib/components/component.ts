@@ -1,0 +1,71 @@
+import type { Context } from '../context/context';
+import { ComponentTypeError } from '../errors';
+import { childDeclarations } from './internal';
+
+/** A component class, or a `"module:Export"` string, or a short name registered by a package. */
+export type ComponentType = (abstract new (...args: never[]) => Component) | string;
+
+/** A child added in code with `addComponent`. */
+export interface ChildDeclaration {
+  readonly alias: string;
+  readonly type: ComponentType | undefined;
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+const aliasPattern = /^[A-Za-z_][\w-]*(\/\w+)?$/;
+
+/**
+ * Base class of every component. Override `prepare(ctx)` to publish what children need before
+ * they start, and `start(ctx)` to publish what you provide once they have started. Declare what
+ * you provide and require with `@provides` / `@requires`.
+ *
+ * @example
+ * @provides(Mailer)
+ * class MailerComponent extends Component {
+ *   constructor(readonly config: MailerConfig) { super(); }
+ *   async start(ctx: Context) { ctx.addResource(new Mailer(this.config), { types: [Mailer] }); }
+ * }
+ */
+export abstract class Component {
+  #children: ChildDeclaration[] = [];
+
+  /** Runs before the children start: publish here what they need. */
+  async prepare(_ctx: Context): Promise<void> {}
+
+  /** Runs after the children have started: publish here what this component provides. */
+  async start(_ctx: Context): Promise<void> {}
+
+  /**
+   * Adds a child component (call it in the constructor). Config from the application's config
+   * file (`components: { alias: {...} }`) is merged over `config`. An alias `type/name` makes
+   * `name` the default resource name of what the child publishes.
+   */
+  addComponent(alias: string, type?: ComponentType, config: Readonly<Record<string, unknown>> = {}): void {
+    if (typeof alias !== 'string' || !aliasPattern.test(alias)) {
+      throw new ComponentTypeError(
+        `addComponent: alias ${JSON.stringify(alias)} is invalid; use letters, digits, _ or -, ` +
+          `optionally followed by /name (e.g. 'db' or 'db/replica')`,
+      );
+    }
+    if (this.#children.some((child) => child.alias === alias)) {
+      throw new ComponentTypeError(`addComponent: a child named '${alias}' was already added; aliases must be unique`);
+    }
+    if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+      throw new ComponentTypeError(`addComponent('${alias}'): config must be an object, got ${JSON.stringify(config)}`);
+    }
+    this.#children.push({ alias, type, config });
+  }
+
+  /** Internal: the children added in code. */
+  [childDeclarations](): readonly ChildDeclaration[] {
+    return this.#children;
+  }
+}
+
+/**
+ * A component that is the application itself: after the tree has started, `run(ctx)` is called
+ * and its result is the process exit code; the application stops when it returns.
+ */
+export abstract class CLIApplicationComponent extends Component {
+  abstract run(ctx: Context): Promise<number | void>;
+}

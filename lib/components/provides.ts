@@ -1,0 +1,32 @@
+import type { ResourceKey } from '../resources/resource-key';
+import { checkComponentClass, checkKeyAndName } from './decorator-checks';
+import { ownMetadata, type NameSpec, type ProvidesDeclaration } from './component-metadata';
+
+/** Options of {@link provides}. */
+export interface ProvidesOptions<C = never> {
+  /** Defaults to the component's default resource name (`'default'`, or `name` of an alias `type/name`). */
+  name?: NameSpec<C>;
+  description?: string;
+}
+
+/**
+ * Declares that the component publishes a resource with this key (repeatable). The start fails if
+ * it is not published by the end of `start()`; consumers that `@requires` it start after it is.
+ *
+ * @example
+ * @provides(Db, { name: (config: DbConfig) => config.resourceName })
+ * class DbComponent extends Component { ... }
+ */
+export function provides<T, C = never>(key: ResourceKey<T>, options: ProvidesOptions<C> = {}) {
+  const checked = checkKeyAndName('@provides', key, options.name as NameSpec | undefined);
+  return (target: abstract new (...args: never[]) => unknown): void => {
+    checkComponentClass('@provides', target);
+    const declaration: ProvidesDeclaration = {
+      key: checked,
+      name: options.name as NameSpec | undefined,
+      description: options.description,
+    };
+    // Class decorators apply bottom-up; unshift keeps the declarations in source order.
+    ownMetadata(target).provides.unshift(declaration);
+  };
+}

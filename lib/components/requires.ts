@@ -1,0 +1,47 @@
+import { DecoratorError } from '../errors';
+import type { ResourceKey } from '../resources/resource-key';
+import { Component } from './component';
+import { checkComponentClass, checkKeyAndName } from './decorator-checks';
+import { ownMetadata, type NameSpec, type RequiresDeclaration } from './component-metadata';
+
+/** Options of {@link requires}. */
+export interface RequiresOptions<C = never> {
+  name?: NameSpec<C>;
+  /** Start even when nobody provides it (the property is then left `undefined`). */
+  optional?: boolean;
+}
+
+/**
+ * Declares that the component needs a resource before it can prepare. On the class it orders the
+ * start; on a property it also injects the value before `prepare()` runs.
+ *
+ * @example
+ * @requires(SmtpTransport)
+ * class MailerComponent extends Component {
+ *   @requires(Logger) logger!: Logger;
+ * }
+ */
+export function requires<T, C = never>(key: ResourceKey<T>, options: RequiresOptions<C> = {}) {
+  const checked = checkKeyAndName('@requires', key, options.name as NameSpec | undefined);
+  return (target: object, property?: string | symbol): void => {
+    if (property === undefined) {
+      checkComponentClass('@requires', target);
+      ownMetadata(target).requires.unshift(declaration(checked, options, undefined));
+      return;
+    }
+    if (typeof target === 'function') {
+      throw new DecoratorError(`@requires on static property ${String(property)}: use an instance property`);
+    }
+    if (!(target instanceof Component)) {
+      checkComponentClass('@requires', target.constructor);
+    }
+    if (typeof property === 'symbol') {
+      throw new DecoratorError(`@requires on symbol property ${String(property)}: use a named property`);
+    }
+    ownMetadata(target.constructor).requires.push(declaration(checked, options, property));
+  };
+}
+
+function declaration<C>(key: ResourceKey<unknown>, options: RequiresOptions<C>, property: string | undefined): RequiresDeclaration {
+  return { key, name: options.name as NameSpec | undefined, optional: options.optional ?? false, property };
+}

@@ -1,0 +1,53 @@
+import { isAbsolute, resolve } from 'node:path';
+import { ComponentTypeError } from '../errors';
+import { Component, type ComponentType } from './component';
+import { registeredComponentNames, registeredComponentType } from './component-registry';
+
+type ComponentClass = abstract new (...args: never[]) => Component;
+
+/**
+ * Turns a component type from code or config into a class: a class is checked, a
+ * `"module:Export"` string is loaded (relative paths from `basedir`), a short name is looked up in
+ * the registry.
+ */
+export function resolveComponentType(type: ComponentType, where: string, basedir = process.cwd()): ComponentClass {
+  if (typeof type === 'function') {
+    if (type.prototype instanceof Component) return type;
+    throw new ComponentTypeError(`${where}: ${type.name || 'the class'} does not extend Component; write 'class ${type.name || 'X'} extends Component'`);
+  }
+  if (typeof type !== 'string' || type.length === 0) {
+    throw new ComponentTypeError(`${where}: a component type must be a class, a 'module:Export' string or a registered name; got ${JSON.stringify(type)}`);
+  }
+  const colon = type.lastIndexOf(':');
+  if (colon <= 0) {
+    const registered = registeredComponentType(type);
+    if (registered) return registered;
+    const known = registeredComponentNames();
+    throw new ComponentTypeError(
+      `${where}: unknown component type '${type}'; ` +
+        (known.length ? `registered types: ${known.join(', ')}; ` : 'no short type names are registered; ') +
+        `or name a module export as 'path/to/module:ExportName'`,
+    );
+  }
+  const specifier = type.slice(0, colon);
+  const exportName = type.slice(colon + 1);
+  const path = specifier.startsWith('.') || isAbsolute(specifier) ? resolve(basedir, specifier) : specifier;
+  let loaded: Record<string, unknown>;
+  try {
+    loaded = require(path) as Record<string, unknown>;
+  } catch (error) {
+    throw new ComponentTypeError(
+      `${where}: cannot load module '${specifier}' (resolved to ${path}) for component type '${type}': ` +
+        `${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+      { cause: error },
+    );
+  }
+  const exported = loaded[exportName];
+  if (exported === undefined) {
+    const names = Object.keys(loaded).filter((n) => typeof loaded[n] === 'function');
+    throw new ComponentTypeError(
+      `${where}: module '${specifier}' has no export '${exportName}'` + (names.length ? `; it exports: ${names.join(', ')}` : ''),
+    );
+  }
+  return resolveComponentType(exported as ComponentType, where, basedir);
+}

@@ -1,0 +1,315 @@
+import { Component, type ComponentType } from '../components/component';
+import { componentMetadata, type NameSpec } from '../components/component-metadata';
+import { childDeclarations } from '../components/internal';
+import { resolveComponentType } from '../components/resolve-component-type';
+import { validateConfig } from '../config/validate-config';
+import {
+  AsphaltError,
+  ComponentConstructionError,
+  ComponentTypeError,
+  ConfigError,
+} from '../errors';
+import { describeKey } from '../resources/resource-key';
+import { DEFAULT_NAME } from '../resources/resource-name';
+import type { Provision, Requirement } from './graph-types';
+
+type ComponentClass = abstract new (...args: never[]) => Component;
+type PlainConfig = Record<string, unknown>;
+
+/** Keys of a component's config that belong to asphalt-ts, not to the component's config class. */
+const FRAMEWORK_KEYS = new Set(['type', 'components', 'startTimeout', 'stopTimeout', 'isolated']);
+
+/** One instantiated component, with everything resolved from its declarations and config. */
+export interface ComponentRecord {
+  readonly path: string;
+  readonly alias: string;
+  readonly parent: ComponentRecord | undefined;
+  readonly children: ComponentRecord[];
+  readonly typeName: string;
+  readonly instance: Component;
+  readonly config: object | undefined;
+  /** The name `@provides` and `addResource` use when none is given (from an alias `type/name`). */
+  readonly defaultName: string;
+  readonly provides: Provision[];
+  readonly requires: Requirement[];
+  readonly startTimeout: number;
+  readonly stopTimeout: number;
+  readonly isolated: boolean;
+  /** Whether the class overrides `prepare()` (so it can publish before its children start). */
+  readonly hasPrepare: boolean;
+}
+
+/** Options of {@link buildTree}. */
+export interface BuildTreeOptions {
+  /** Alias of the root component; its path. Default `root`. */
+  rootAlias?: string;
+  /** Default start timeout (ms) for components that set none. */
+  startTimeout?: number;
+  stopTimeout?: number;
+  /** Directory that relative `module:Export` types are resolved from. */
+  basedir?: string;
+  /** Where a config value came from, by config path (`components.db.port`), for messages. */
+  sources?: (path: string) => string | undefined;
+}
+
+/**
+ * Instantiates the whole component tree from the root type and config, collecting every problem
+ * (bad types, bad config, failing constructors) instead of stopping at the first.
+ */
+export function buildTree(
+  rootType: ComponentType,
+  config: unknown,
+  options: BuildTreeOptions,
+  problems: AsphaltError[],
+): ComponentRecord | undefined {
+  const rootAlias = options.rootAlias ?? 'root';
+  return instantiate(rootType, asPlain(config, '', problems), {
+    path: rootAlias,
+    alias: rootAlias,
+    configPath: '',
+    parent: undefined,
+    defaultName: DEFAULT_NAME,
+    options,
+    problems,
+  });
+}
+
+interface Place {
+  path: string;
+  alias: string;
+  configPath: string;
+  parent: ComponentRecord | undefined;
+  defaultName: string;
+  options: BuildTreeOptions;
+  problems: AsphaltError[];
+}
+
+function asPlain(value: unknown, configPath: string, problems: AsphaltError[]): PlainConfig {
+  if (value === undefined || value === null) return {};
+  if (typeof value === 'object' && !Array.isArray(value)) return value as PlainConfig;
+  problems.push(
+    new ConfigError([{ path: configPath || '(root)', message: `expected a mapping of options, got ${JSON.stringify(value)}` }]),
+  );
+  return {};
+}
+
+function join(prefix: string, key: string): string {
+  return prefix ? `${prefix}.${key}` : key;
+}
+
+function instantiate(type: ComponentType, plain: PlainConfig, place: Place): ComponentRecord | undefined {
+  const { path, configPath, options, problems } = place;
+  let cls: ComponentClass;
+  try {
+    cls = resolveComponentType(type, `component ${path}`, options.basedir);
+  } catch (error) {
+    problems.push(error as AsphaltError);
+    return undefined;
+  }
+  const meta = componentMetadata(cls);
+  const own: PlainConfig = {};
+  for (const [key, value] of Object.entries(plain)) if (!FRAMEWORK_KEYS.has(key)) own[key] = value;
+
+  const config = buildConfig(cls, meta.options.config, own, place);
+  if (config === null) return undefined;
+
+  let instance: Component;
+  try {
+    instance = config === undefined ? Reflect.construct(cls, []) : Reflect.construct(cls, [config]);
+  } catch (error) {
+    problems.push(
+      error instanceof AsphaltError
+        ? error
+        : new ComponentConstructionError(
+            `component ${path} (${cls.name}): the constructor threw: ${error instanceof Error ? error.message : String(error)}`,
+            { cause: error },
+          ),
+    );
+    return undefined;
+  }
+
+  const timeouts = {
+    startTimeout: numberOption(plain, 'startTimeout', meta.options.startTimeout ?? options.startTimeout ?? 10_000, place),
+    stopTimeout: numberOption(plain, 'stopTimeout', meta.options.stopTimeout ?? options.stopTimeout ?? 10_000, place),
+  };
+  const isolatedValue = plain.isolated ?? meta.options.isolated ?? false;
+  if (typeof isolatedValue !== 'boolean') {
+    problems.push(new ConfigError([{ path: join(configPath, 'isolated'), message: 'expected true or false' }]));
+  }
+  const nameOf = (spec: NameSpec | undefined, what: string): string | undefined => {
+    if (spec === undefined) return place.defaultName;
+    if (typeof spec === 'string') return spec;
+    try {
+      const name = (spec as (config: unknown) => unknown)(config);
+      if (typeof name === 'string' && /^\w+$/.test(name)) return name;
+      throw new Error(`it returned ${JSON.stringify(name)}, not a name matching /^\\w+$/`);
+    } catch (error) {
+      problems.push(
+        new ComponentTypeError(
+          `component ${path} (${cls.name}): the name function of ${what} failed: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
+      return undefined;
+    }
+  };
+  const provides: Provision[] = [];
+  for (const p of meta.provides) {
+    const name = nameOf(p.name, `@provides(${describeKey(p.key)})`);
+    if (name !== undefined) provides.push({ key: p.key, name, description: p.description });
+  }
+  const requires: Requirement[] = [];
+  for (const r of meta.requires) {
+    const name = r.name === undefined ? DEFAULT_NAME : nameOf(r.name, `@requires(${describeKey(r.key)})`);
+    if (name !== undefined) requires.push({ key: r.key, name, optional: r.optional, property: r.property });
+  }
+
+  const record: ComponentRecord = {
+    path,
+    alias: place.alias,
+    parent: place.parent,
+    children: [],
+    typeName: typeof type === 'string' ? `${cls.name} (${type})` : cls.name,
+    instance,
+    config,
+    defaultName: place.defaultName,
+    provides,
+    requires,
+    ...timeouts,
+    isolated: isolatedValue === true,
+    hasPrepare: instance.prepare !== Component.prototype.prepare,
+  };
+
+  for (const child of childrenOf(instance, plain, place)) {
+    const [typePart, namePart] = child.alias.split('/') as [string, string | undefined];
+    const childPath = `${path}.${child.alias}`;
+    const built = instantiate(child.type ?? typePart, child.config, {
+      path: childPath,
+      alias: child.alias,
+      configPath: join(configPath, `components.${child.alias}`),
+      parent: record,
+      defaultName: namePart ?? DEFAULT_NAME,
+      options,
+      problems,
+    });
+    if (built) record.children.push(built);
+  }
+  return record;
+}
+
+/** The config instance, `undefined` for a component without a config class, `null` on failure. */
+function buildConfig(
+  cls: ComponentClass,
+  declared: (abstract new (...args: never[]) => object) | undefined,
+  own: PlainConfig,
+  place: Place,
+): object | undefined | null {
+  const paramTypes = Reflect.getMetadata('design:paramtypes', cls) as unknown[] | undefined;
+  const fromParam = paramTypes?.[0];
+  const configClass =
+    declared ?? (typeof fromParam === 'function' && fromParam !== Object && fromParam !== Component ? fromParam : undefined);
+  if (configClass === undefined) {
+    if (fromParam === Object) {
+      place.problems.push(
+        new ComponentTypeError(
+          `component ${place.path} (${cls.name}): its config parameter has no class (a plain object or interface type); ` +
+            `declare a config class with class-validator decorators, e.g. 'class ${cls.name}Config { @IsString() host = "localhost" }', ` +
+            `and use it as the constructor's parameter type or in @component({ config: ${cls.name}Config })`,
+        ),
+      );
+      return null;
+    }
+    if (cls.length > 0 && paramTypes === undefined) {
+      place.problems.push(
+        new ComponentTypeError(
+          `component ${place.path} (${cls.name}): its constructor takes a parameter but its type is unknown; ` +
+            `add @component() to the class (with emitDecoratorMetadata on) or name it: @component({ config: ${cls.name}Config })`,
+        ),
+      );
+      return null;
+    }
+    const keys = Object.keys(own);
+    if (keys.length > 0) {
+      place.problems.push(
+        new ConfigError(
+          keys.map((key) => ({
+            path: join(place.configPath, key),
+            message: `unknown option: ${cls.name} takes no config (give it a config class to accept options)`,
+            source: place.options.sources?.(join(place.configPath, key)),
+          })),
+        ),
+      );
+      return null;
+    }
+    return undefined;
+  }
+  try {
+    return validateConfig(configClass as new (...args: never[]) => object, own, place.configPath, place.options.sources);
+  } catch (error) {
+    place.problems.push(error as AsphaltError);
+    return null;
+  }
+}
+
+function numberOption(plain: PlainConfig, key: string, fallback: number, place: Place): number {
+  const value = plain[key];
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' && value > 0 && Number.isFinite(value)) return value;
+  place.problems.push(
+    new ConfigError([
+      {
+        path: join(place.configPath, key),
+        message: `expected a positive number of milliseconds, got ${JSON.stringify(value)}`,
+        source: place.options.sources?.(join(place.configPath, key)),
+      },
+    ]),
+  );
+  return fallback;
+}
+
+interface ChildSpec {
+  alias: string;
+  type: ComponentType | undefined;
+  config: PlainConfig;
+}
+
+/** Children from code, merged with `components:` from config (config wins, deep). */
+function childrenOf(instance: Component, plain: PlainConfig, place: Place): ChildSpec[] {
+  const fromConfig = asPlain(plain.components, join(place.configPath, 'components'), place.problems);
+  const specs = new Map<string, ChildSpec>();
+  for (const child of instance[childDeclarations]()) {
+    specs.set(child.alias, { alias: child.alias, type: child.type, config: { ...child.config } });
+  }
+  for (const [alias, raw] of Object.entries(fromConfig)) {
+    const childConfig = asPlain(raw, join(place.configPath, `components.${alias}`), place.problems);
+    if (!/^[A-Za-z_][\w-]*(\/\w+)?$/.test(alias)) {
+      place.problems.push(
+        new ConfigError([
+          {
+            path: join(place.configPath, `components.${alias}`),
+            message: 'invalid alias: use letters, digits, _ or -, optionally followed by /name',
+          },
+        ]),
+      );
+      continue;
+    }
+    const existing = specs.get(alias);
+    const type = (childConfig.type as ComponentType | undefined) ?? existing?.type;
+    specs.set(alias, { alias, type, config: deepMerge(existing?.config ?? {}, childConfig) });
+  }
+  return [...specs.values()];
+}
+
+/** `override` merged into `base`, recursively for plain objects. */
+export function deepMerge(base: PlainConfig, override: PlainConfig): PlainConfig {
+  const result: PlainConfig = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const existing = result[key];
+    result[key] =
+      isPlainObject(existing) && isPlainObject(value) ? deepMerge(existing, value) : value;
+  }
+  return result;
+}
+
+function isPlainObject(value: unknown): value is PlainConfig {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+}
