@@ -6,6 +6,8 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
+      // Walking a context's parent chain starts from `this`: `for (let ctx = this; ctx; ctx = ctx.parent)`.
+      '@typescript-eslint/no-this-alias': ['error', { allowedNames: ['ctx'] }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },

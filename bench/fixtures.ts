@@ -1,7 +1,7 @@
 import { Container } from 'inversify';
 import { asValue, createContainer, type AwilixContainer } from 'awilix';
 import { Context as EffectContext } from 'effect';
-import { Context, token, type ResourceKey } from '../lib';
+import { Context, token } from '../lib';
 
 /**
  * The same world for every peer: one `Database` resource (id 1), a `replica` of it (id 2) and
@@ -25,17 +25,17 @@ export const DbToken = token<Database>('DbToken');
 export const db = new Database(1);
 export const replica = new Database(2);
 
-function makeClasses(count: number, prefix: string): ResourceKey<Resource>[] {
-  const keys: ResourceKey<Resource>[] = [];
+function makeClasses(count: number, prefix: string): Array<typeof Resource> {
+  const keys: Array<typeof Resource> = [];
   for (let i = 0; i < count; i++) {
     const name = `${prefix}${i}`;
-    keys.push({ [name]: class {} }[name] as ResourceKey<Resource>);
+    keys.push({ [name]: class extends Resource {} }[name]);
   }
   return keys;
 }
 
 export const otherKeys = makeClasses(OTHER_KEYS, 'Other');
-const otherNames = otherKeys.map((key) => (key as { name: string }).name);
+const otherNames = otherKeys.map((key) => key.name);
 const otherValues = otherKeys.map((_, i) => new Resource(i));
 
 export const DatabaseService = EffectContext.Service<Database>('Database');

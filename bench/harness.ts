@@ -63,7 +63,7 @@ export interface HarnessOptions {
 
 const defaults: HarnessOptions = {
   samples: Number(process.env.BENCH_SAMPLES) || 15,
-  batchMs: Number(process.env.BENCH_BATCH_MS) || 20,
+  batchMs: Number(process.env.BENCH_BATCH_MS) || 15,
   warmupMs: Number(process.env.BENCH_WARMUP_MS) || 150,
 };
 

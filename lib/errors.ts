@@ -202,3 +202,47 @@ export class StartupTimeoutError extends AsphaltError {
     super(message);
   }
 }
+
+/** One problem in the configuration; {@link ConfigError} carries them all. */
+export interface ConfigIssue {
+  /** Dotted path of the option, e.g. `components.db.port` (array items by index: `servers.1`). */
+  readonly path: string;
+  /** What is wrong, without the path, e.g. `must be an integer number`. */
+  readonly message: string;
+  /** The offending value, when there is one; shown as JSON in the message. */
+  readonly value?: unknown;
+  /** Where the value came from, e.g. `config.yaml:12:3`, `--set db.port=x`, `env ASPHALT_X`. */
+  readonly source?: string;
+}
+
+/**
+ * The configuration is invalid. Every problem found is in `issues`, in document order, and the
+ * message lists them one per line with the path, the value found and where it came from.
+ */
+export class ConfigError extends AsphaltError {
+  static override readonly code = 'ASPHALT_CONFIG';
+  constructor(
+    readonly issues: readonly ConfigIssue[],
+    intro?: string,
+  ) {
+    const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
+    super([intro ?? `invalid configuration (${count}):`, ...issues.map(formatConfigIssue)].join('\n'));
+  }
+}
+
+function formatConfigIssue({ path, message, value, source }: ConfigIssue): string {
+  let line = `  - ${path || '(top level)'}: ${message}`;
+  if (value !== undefined) line += ` (got ${abbreviatedJson(value)})`;
+  if (source !== undefined) line += ` [${source}]`;
+  return line;
+}
+
+function abbreviatedJson(value: unknown, limit = 60): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
+}

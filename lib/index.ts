@@ -2,8 +2,18 @@ import 'reflect-metadata';
 
 // Errors
 export {
+  AmbiguousProviderError,
   AsphaltError,
   AsyncResourceError,
+  ComponentConstructionError,
+  ComponentStartError,
+  ComponentTypeError,
+  ConfigError,
+  DecoratorError,
+  DependencyCycleError,
+  GraphError,
+  MissingProviderError,
+  StartupTimeoutError,
   ContextStateError,
   InvalidResourceError,
   NoCurrentContextError,
@@ -15,6 +25,8 @@ export {
   TeardownError,
   WaitTimeoutError,
 } from './errors';
+export type { ConfigIssue } from './errors';
+export { ComponentStopError } from './lifecycle/stop-components';
 
 // Resources
 export { Token, token } from './resources/token';
@@ -35,9 +47,51 @@ export type {
 
 // Events
 export { Signal } from './events/signal';
-export type { SignalStream } from './events/signal-stream';
+export { SignalStream } from './events/signal-stream';
+export type { SignalStreamOptions, SignalStreamOverflow } from './events/signal-stream';
+export type { SignalOptions, WaitForOptions } from './events/signal';
+export type { EventOf } from './events/stream-events';
 export { streamEvents } from './events/stream-events';
 
 // Concurrency
 export type { ServiceTaskOptions, TaskHandle } from './concurrency/service-task';
 export type { TaskFailedEvent } from './concurrency/task-failed-event';
+
+// Components
+export { Component, CLIApplicationComponent } from './components/component';
+export type { ComponentType } from './components/component';
+export { provides } from './components/provides';
+export type { ProvidesOptions } from './components/provides';
+export { requires } from './components/requires';
+export type { RequiresOptions } from './components/requires';
+export { component } from './components/component-decorator';
+export type { ComponentOptions, NameSpec } from './components/component-metadata';
+export { registerComponentType } from './components/component-registry';
+
+// Config
+export { validateConfig } from './config/validate-config';
+export { describeConfig } from './config/describe-config';
+export type { ConfigOptionDescription } from './config/describe-config';
+
+// Graph
+export { ComponentGraph } from './graph/component-graph';
+export type { ComponentGraphJSON, CriticalPath } from './graph/component-graph';
+export { resolveGraph } from './graph/resolve-graph';
+export type { ResolveOptions, ResolvedGraph } from './graph/resolve-graph';
+export type {
+  ComponentState,
+  ComponentTimings,
+  GraphEdge,
+  GraphNode,
+  Provision,
+  Requirement,
+  ResourceRef,
+} from './graph/graph-types';
+
+// Lifecycle
+export { bootstrap } from './lifecycle/bootstrap';
+export type { BootstrapOptions } from './lifecycle/bootstrap';
+export { Application } from './lifecycle/application';
+export type { LifecycleEvent } from './lifecycle/lifecycle-event';
+export type { Logger, LogMethod } from './lifecycle/logger';
+export { silentLogger, stderrLogger } from './lifecycle/logger';

@@ -206,7 +206,7 @@ async function named(): Promise<Result> {
       },
     },
     {
-      name: "inversify container.get(Database, { name: 'replica' })",
+      name: "inversify container.get(Database, { name })",
       peer: 'inversify',
       checksumPerOp: 2,
       run(n) {
@@ -226,7 +226,7 @@ async function named(): Promise<Result> {
       },
     },
     {
-      name: "Map.get(key).get('replica') (baseline)",
+      name: "Map.get(key).get(name) (baseline)",
       peer: 'baseline',
       checksumPerOp: 2,
       run(n) {
@@ -239,7 +239,7 @@ async function named(): Promise<Result> {
   const comparison = await compare(
     'Named lookup',
     cases,
-    "inversify container.get(Database, { name: 'replica' })",
+    "inversify container.get(Database, { name })",
   );
   return comparison.result();
 }

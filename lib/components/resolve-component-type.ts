@@ -1,4 +1,5 @@
-import { isAbsolute, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { isAbsolute, join, resolve } from 'node:path';
 import { ComponentTypeError } from '../errors';
 import { Component, type ComponentType } from './component';
 import { registeredComponentNames, registeredComponentType } from './component-registry';
@@ -34,7 +35,7 @@ export function resolveComponentType(type: ComponentType, where: string, basedir
   const path = specifier.startsWith('.') || isAbsolute(specifier) ? resolve(basedir, specifier) : specifier;
   let loaded: Record<string, unknown>;
   try {
-    loaded = require(path) as Record<string, unknown>;
+    loaded = createRequire(join(basedir, 'asphalt-config.js'))(path) as Record<string, unknown>;
   } catch (error) {
     throw new ComponentTypeError(
       `${where}: cannot load module '${specifier}' (resolved to ${path}) for component type '${type}': ` +

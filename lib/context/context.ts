@@ -18,7 +18,7 @@ import { closestMatch } from '../util/closest-match';
 import { startServiceTask, type ServiceTaskOptions, type TaskHandle } from '../concurrency/service-task';
 import type { TaskFailedEvent } from '../concurrency/task-failed-event';
 import { Announcement } from './announcement';
-import { announce, hasOwnResource, reportTaskFailure } from './internal';
+import { announce, hasOwnResource, isVisible, reportTaskFailure } from './internal';
 
 /** `open`: usable; `closing`: teardown callbacks are running; `closed`: done. */
 export type ContextState = 'open' | 'closing' | 'closed';
@@ -231,9 +231,12 @@ export class Context implements AsyncDisposable {
   getResource<T>(key: ResourceKey<T>, name?: string): Promise<T>;
   getResource<T>(key: ResourceKey<T>, name: string | undefined, options: { optional: true }): Promise<T | undefined>;
   getResource<T>(key: ResourceKey<T>, name?: string, options?: LookupOptions): Promise<T | undefined>;
-  async getResource<T>(key: ResourceKey<T>, name: string = DEFAULT_NAME, options?: LookupOptions): Promise<T | undefined> {
-    const hit = name === DEFAULT_NAME ? this.#defaults.get(key) : this.#named.get(key)?.get(name);
-    if (hit !== undefined) return hit as T;
+  getResource<T>(key: ResourceKey<T>, name?: string, options?: LookupOptions): Promise<T | undefined> {
+    const hit = name === undefined || name === 'default' ? this.#defaults.get(key) : this.#named.get(key)?.get(name);
+    return hit !== undefined ? Promise.resolve(hit as T) : this.#lookup(key, name ?? DEFAULT_NAME, options);
+  }
+
+  async #lookup<T>(key: ResourceKey<T>, name: string, options: LookupOptions | undefined): Promise<T | undefined> {
     for (;;) {
       const found = this.#find(key, name, 'getResource');
       if (found instanceof FactoryRecord) return (await this.#build(found)) as T;
@@ -251,9 +254,13 @@ export class Context implements AsyncDisposable {
   getResourceNowait<T>(key: ResourceKey<T>, name?: string): T;
   getResourceNowait<T>(key: ResourceKey<T>, name: string | undefined, options: { optional: true }): T | undefined;
   getResourceNowait<T>(key: ResourceKey<T>, name?: string, options?: LookupOptions): T | undefined;
-  getResourceNowait<T>(key: ResourceKey<T>, name: string = DEFAULT_NAME, options?: LookupOptions): T | undefined {
-    const hit = name === DEFAULT_NAME ? this.#defaults.get(key) : this.#named.get(key)?.get(name);
-    if (hit !== undefined) return hit as T;
+  getResourceNowait<T>(key: ResourceKey<T>, name?: string, options?: LookupOptions): T | undefined {
+    // Kept tiny so V8 inlines it: only the cache hit is here, the rest is in #lookupNowait.
+    const hit = name === undefined || name === 'default' ? this.#defaults.get(key) : this.#named.get(key)?.get(name);
+    return hit !== undefined ? (hit as T) : this.#lookupNowait(key, name ?? DEFAULT_NAME, options);
+  }
+
+  #lookupNowait<T>(key: ResourceKey<T>, name: string, options: LookupOptions | undefined): T | undefined {
     const found = this.#find(key, name, 'getResourceNowait');
     if (found instanceof FactoryRecord) {
       if (!isAsyncFunction(found.factory)) {
@@ -375,6 +382,14 @@ export class Context implements AsyncDisposable {
   /** Internal: whether this context itself (not a parent) holds `key`/`name`. */
   [hasOwnResource](key: ResourceKey<unknown>, name: string): boolean {
     return this.#own.get(key)?.has(name) ?? false;
+  }
+
+  /** Internal: whether a value or factory for `key`/`name` is held here or in a parent (runs no factory). */
+  [isVisible](key: ResourceKey<unknown>, name: string): boolean {
+    for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) {
+      if (ctx.#own.get(key)?.has(name)) return true;
+    }
+    return false;
   }
 
   /** Internal: delivers a service task failure to this context's and its ancestors' listeners. */

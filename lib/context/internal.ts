@@ -5,3 +5,4 @@
 export const announce = Symbol('asphalt.announce');
 export const reportTaskFailure = Symbol('asphalt.reportTaskFailure');
 export const hasOwnResource = Symbol('asphalt.hasOwnResource');
+export const isVisible = Symbol('asphalt.isVisible');

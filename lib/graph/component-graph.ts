@@ -1,0 +1,338 @@
+import { DependencyCycleError } from '../errors';
+import { describeKey, type ResourceKey } from '../resources/resource-key';
+import { DEFAULT_NAME } from '../resources/resource-name';
+import { editDistance } from '../util/closest-match';
+import { countCyclicComponents, findCycles } from './find-cycles';
+import { toDot, toMermaid } from './graph-export';
+import type { ComponentState, ComponentTimings, GraphEdge, GraphNode } from './graph-types';
+
+/** The chain of components that decided how long startup took; see {@link ComponentGraph.criticalPath}. */
+export interface CriticalPath {
+  /** Component paths, first to start first; the last one finished last. */
+  readonly path: string[];
+  /** When the last component finished starting (ms since startup began); 0 before any start. */
+  readonly ms: number;
+}
+
+/** One node of {@link ComponentGraphJSON}. */
+export interface GraphNodeJSON {
+  path: string;
+  alias: string;
+  type: string;
+  state: ComponentState;
+  isolated: boolean;
+  scope: string;
+  parent: string | null;
+  children: string[];
+  provides: { key: string; name: string }[];
+  requires: { key: string; name: string; optional: boolean }[];
+  timings: ComponentTimings;
+}
+
+/** One edge of {@link ComponentGraphJSON}: `provider` publishes `key`/`name`, `consumer` requires it. */
+export interface GraphEdgeJSON {
+  provider: string;
+  consumer: string;
+  key: string;
+  name: string;
+  optional: boolean;
+}
+
+/** What {@link ComponentGraph.toJSON} returns: plain data, keys described as strings. */
+export interface ComponentGraphJSON {
+  nodes: GraphNodeJSON[];
+  edges: GraphEdgeJSON[];
+}
+
+/**
+ * The resolved component tree with its provider -> consumer edges: what `resolveGraph()` returns
+ * and `Application.graph` holds. Use it to inspect, order, time and draw a startup.
+ *
+ * @example
+ * const graph = new ComponentGraph(nodes, edges); // nodes in tree pre-order, root first
+ * graph.startOrder();   // [['app.db', 'app.mailer'], ['app.web'], ['app']]
+ * console.log(graph.toMermaid());
+ */
+export class ComponentGraph {
+  /** Every component by path, in tree pre-order (root first). */
+  readonly nodes: ReadonlyMap<string, GraphNode>;
+  /** Every provider -> consumer edge, in the order given. */
+  readonly edges: readonly GraphEdge[];
+  /** The root component. */
+  readonly root: GraphNode;
+
+  readonly #order = new Map<string, number>();
+  /** Each path's pre-order interval [first, last] in the tree, to tell ancestors apart cheaply. */
+  readonly #span = new Map<string, { first: number; last: number }>();
+  readonly #edgesIn = new Map<string, GraphEdge[]>();
+  readonly #edgesOut = new Map<string, GraphEdge[]>();
+  readonly #providers = new Map<ResourceKey<unknown>, Map<string, GraphNode[]>>();
+  #levels: Map<string, number> | undefined;
+
+  constructor(nodes: readonly GraphNode[], edges: readonly GraphEdge[]) {
+    if (nodes.length === 0) throw new Error('ComponentGraph: a graph needs at least its root component');
+    const byPath = new Map<string, GraphNode>();
+    for (const node of nodes) {
+      if (byPath.has(node.path)) throw new Error(`ComponentGraph: two components have the path '${node.path}'`);
+      byPath.set(node.path, node);
+      this.#order.set(node.path, this.#order.size);
+      this.#edgesIn.set(node.path, []);
+      this.#edgesOut.set(node.path, []);
+      for (const { key, name } of node.provides) {
+        const byName = this.#providers.get(key) ?? new Map<string, GraphNode[]>();
+        this.#providers.set(key, byName);
+        const providers = byName.get(name);
+        if (providers) providers.push(node);
+        else byName.set(name, [node]);
+      }
+    }
+    this.nodes = byPath;
+    this.edges = [...edges];
+    this.root = nodes[0]!;
+    for (const node of nodes) {
+      for (const child of node.children) this.#known(child, `child of '${node.path}'`);
+    }
+    for (const edge of this.edges) {
+      this.#edgesOut.get(this.#known(edge.provider, 'edge provider'))!.push(edge);
+      this.#edgesIn.get(this.#known(edge.consumer, 'edge consumer'))!.push(edge);
+    }
+    this.#measureSpans();
+  }
+
+  /** The component at `path`; throws, naming the closest paths, if there is none. */
+  node(path: string): GraphNode {
+    const node = this.nodes.get(path);
+    if (node) return node;
+    const closest = [...this.nodes.keys()]
+      .map((candidate) => ({ candidate, distance: editDistance(path, candidate) }))
+      .sort((a, b) => a.distance - b.distance)
+      .slice(0, 3)
+      .map(({ candidate }) => `'${candidate}'`);
+    throw new Error(
+      `No component at path '${path}' in the graph; did you mean ${closest.join(', ')}? ` +
+        `A path is the aliases from the root joined by dots, as in '${this.root.path}'.`,
+    );
+  }
+
+  /** Components that declare they provide `key` under `name`, in every scope, in tree pre-order. */
+  providersOf(key: ResourceKey<unknown>, name: string = DEFAULT_NAME): GraphNode[] {
+    return [...(this.#providers.get(key)?.get(name) ?? [])];
+  }
+
+  /** Components that require something the component at `path` provides (by edges), each once. */
+  consumersOf(path: string): GraphNode[] {
+    this.node(path);
+    return this.#distinct(this.#edgesOut.get(path)!.map((edge) => edge.consumer));
+  }
+
+  /** Components that provide something the component at `path` requires (by edges), each once. */
+  dependenciesOf(path: string): GraphNode[] {
+    this.node(path);
+    return this.#distinct(this.#edgesIn.get(path)!.map((edge) => edge.provider));
+  }
+
+  /**
+   * Start levels: a component comes after every provider it requires and after all its children
+   * (its `start()` runs once they have started). Level 0 holds the components with neither; each
+   * level is in tree pre-order. An edge from an ancestor (published in its `prepare()`) does not
+   * order. Throws `DependencyCycleError` if the graph has a cycle.
+   */
+  startOrder(): string[][] {
+    const levels: string[][] = [];
+    for (const [path, level] of this.#computeLevels()) (levels[level] ??= []).push(path);
+    return levels;
+  }
+
+  /**
+   * The chain that decided how long startup took. After a start, it ends at the component whose
+   * `startEnd` is latest (usually the root) and walks back, each time to the dependency (a provider
+   * it requires, or a child) that finished last before the component could proceed (`prepareStart`
+   * for providers, `startStart` for children; if none finished by then, the latest of all);
+   * `ms` is that last `startEnd`. Before any timings exist, it is the longest chain by count in the
+   * dependency graph, with `ms` 0.
+   */
+  criticalPath(): CriticalPath {
+    let last: GraphNode | undefined;
+    for (const node of this.nodes.values()) {
+      const end = node.timings.startEnd;
+      if (end !== undefined && (last === undefined || end > last.timings.startEnd!)) last = node;
+    }
+    if (last === undefined) return { path: this.#longestChain(), ms: 0 };
+
+    const path = [last.path];
+    const visited = new Set(path);
+    for (let next = this.#blocker(last); next && !visited.has(next.path); next = this.#blocker(next)) {
+      path.push(next.path);
+      visited.add(next.path);
+    }
+    return { path: path.reverse(), ms: last.timings.startEnd! };
+  }
+
+  /** Plain, JSON-safe data: nodes in tree pre-order, edges in graph order, keys as strings. */
+  toJSON(): ComponentGraphJSON {
+    return {
+      nodes: [...this.nodes.values()].map((node) => ({
+        path: node.path,
+        alias: node.alias,
+        type: node.type,
+        state: node.state,
+        isolated: node.isolated,
+        scope: node.scope,
+        parent: node.parent ?? null,
+        children: [...node.children],
+        provides: node.provides.map(({ key, name }) => ({ key: describeKey(key), name })),
+        requires: node.requires.map(({ key, name, optional }) => ({ key: describeKey(key), name, optional })),
+        timings: { ...node.timings },
+      })),
+      edges: this.edges.map(({ provider, consumer, resource, optional }) => ({
+        provider,
+        consumer,
+        key: describeKey(resource.key),
+        name: resource.name,
+        optional,
+      })),
+    };
+  }
+
+  /** A Mermaid `flowchart LR`; see {@link toMermaid}. */
+  toMermaid(): string {
+    return toMermaid(this);
+  }
+
+  /** A Graphviz `digraph`; see {@link toDot}. */
+  toDot(): string {
+    return toDot(this);
+  }
+
+  #known(path: string, role: string): string {
+    if (this.nodes.has(path)) return path;
+    throw new Error(`ComponentGraph: the ${role} '${path}' is not among the graph's components`);
+  }
+
+  #distinct(paths: readonly string[]): GraphNode[] {
+    return [...new Set(paths)].map((path) => this.nodes.get(path)!);
+  }
+
+  #measureSpans(): void {
+    let counter = 0;
+    const work: { path: string; leave: boolean }[] = [];
+    for (const start of [this.root.path, ...this.nodes.keys()]) {
+      if (this.#span.has(start)) continue;
+      work.push({ path: start, leave: false });
+      while (work.length > 0) {
+        const { path, leave } = work.pop()!;
+        if (leave) {
+          this.#span.get(path)!.last = counter - 1;
+          continue;
+        }
+        if (this.#span.has(path)) continue;
+        this.#span.set(path, { first: counter++, last: Infinity });
+        work.push({ path, leave: true });
+        const children = this.nodes.get(path)!.children;
+        for (let i = children.length - 1; i >= 0; i--) work.push({ path: children[i]!, leave: false });
+      }
+    }
+  }
+
+  #isAncestor(ancestor: string, path: string): boolean {
+    const outer = this.#span.get(ancestor)!;
+    const inner = this.#span.get(path)!.first;
+    return outer.first < inner && inner <= outer.last;
+  }
+
+  /**
+   * Providers `path` waits for. An ancestor's resource can only reach a descendant if the ancestor
+   * publishes it in `prepare()`, which runs before the children start, so those edges do not order.
+   */
+  #providersBefore(path: string): string[] {
+    return this.#edgesIn
+      .get(path)!
+      .map((edge) => edge.provider)
+      .filter((provider) => !this.#isAncestor(provider, path));
+  }
+
+  /** What `path` waits for before its `start()` completes: providers by edges, then children. */
+  #waitsFor(path: string): string[] {
+    return [...new Set([...this.#providersBefore(path), ...this.nodes.get(path)!.children])];
+  }
+
+  /** Longest-path levels by Kahn's algorithm, in tree pre-order. */
+  #computeLevels(): Map<string, number> {
+    if (this.#levels) return this.#levels;
+    const pending = new Map<string, number>();
+    const waiters = new Map<string, string[]>();
+    const level = new Map<string, number>();
+    const ready: string[] = [];
+    for (const path of this.nodes.keys()) waiters.set(path, []);
+    for (const path of this.nodes.keys()) {
+      const waitsFor = this.#waitsFor(path);
+      pending.set(path, waitsFor.length);
+      level.set(path, 0);
+      for (const dependency of waitsFor) waiters.get(dependency)!.push(path);
+      if (waitsFor.length === 0) ready.push(path);
+    }
+    for (let head = 0; head < ready.length; head++) {
+      const path = ready[head]!;
+      for (const waiter of waiters.get(path)!) {
+        level.set(waiter, Math.max(level.get(waiter)!, level.get(path)! + 1));
+        pending.set(waiter, pending.get(waiter)! - 1);
+        if (pending.get(waiter) === 0) ready.push(waiter);
+      }
+    }
+    if (ready.length < this.nodes.size) throw this.#cycleError(pending);
+    const sorted = new Map([...this.nodes.keys()].map((path) => [path, level.get(path)!]));
+    this.#levels = sorted;
+    return sorted;
+  }
+
+  #cycleError(pending: ReadonlyMap<string, number>): DependencyCycleError {
+    const stuck = [...pending].filter(([, count]) => count > 0).map(([path]) => path);
+    const waitsFor = (path: string): string[] => this.#waitsFor(path);
+    const cycles = findCycles(stuck, waitsFor, 3);
+    const more = countCyclicComponents(stuck, waitsFor) - cycles.length;
+    const lines = cycles.map((cycle) => `  ${[...cycle, cycle[0]].join(' -> ')}`);
+    if (more > 0) lines.push(`  ... and ${more} more`);
+    return new DependencyCycleError(
+      `The component graph has a dependency cycle, so it has no start order ` +
+        `(each component waits for the next: a provider it requires, or a child):\n${lines.join('\n')}`,
+      [...cycles[0]!, cycles[0]![0]!],
+    );
+  }
+
+  #longestChain(): string[] {
+    const levels = this.#computeLevels();
+    let top = this.root.path;
+    for (const [path, level] of levels) if (level > levels.get(top)!) top = path;
+    const chain = [top];
+    for (let level = levels.get(top)!; level > 0; level--) {
+      const below = this.#waitsFor(chain[chain.length - 1]!)
+        .filter((path) => levels.get(path) === level - 1)
+        .sort((a, b) => this.#order.get(a)! - this.#order.get(b)!);
+      chain.push(below[0]!);
+    }
+    return chain.reverse();
+  }
+
+  #blocker(node: GraphNode): GraphNode | undefined {
+    const { prepareStart, startStart, startEnd } = node.timings;
+    const candidates = [
+      ...this.#providersBefore(node.path).map((path) => ({ path, by: prepareStart ?? startStart ?? startEnd })),
+      ...node.children.map((path) => ({ path, by: startStart ?? startEnd })),
+    ].flatMap(({ path, by }) => {
+      const end = this.nodes.get(path)!.timings.startEnd;
+      return end === undefined ? [] : [{ path, end, inTime: by === undefined || end <= by }];
+    });
+    const pool = candidates.some((c) => c.inTime) ? candidates.filter((c) => c.inTime) : candidates;
+    let best: (typeof pool)[number] | undefined;
+    for (const candidate of pool) {
+      if (
+        best === undefined ||
+        candidate.end > best.end ||
+        (candidate.end === best.end && this.#order.get(candidate.path)! < this.#order.get(best.path)!)
+      ) {
+        best = candidate;
+      }
+    }
+    return best && this.nodes.get(best.path);
+  }
+}

@@ -1,0 +1,261 @@
+import type { ComponentType } from '../components/component';
+import type { Context } from '../context/context';
+import { isVisible } from '../context/internal';
+import {
+  AmbiguousProviderError,
+  AsphaltError,
+  DependencyCycleError,
+  GraphError,
+  MissingProviderError,
+} from '../errors';
+import { describeKey } from '../resources/resource-key';
+import { serviceId } from '../resources/service-id';
+import { buildTree, type BuildTreeOptions, type ComponentRecord } from './build-tree';
+import { ComponentGraph } from './component-graph';
+import { countCyclicComponents, findCycles } from './find-cycles';
+import type { GraphEdge, GraphNode, Requirement } from './graph-types';
+
+/** Options of {@link resolveGraph} (and of `bootstrap`). */
+export interface ResolveOptions extends BuildTreeOptions {
+  /** Resources already in this context (or its parents) count as provided. */
+  context?: Context;
+}
+
+/** Who satisfies one requirement: a component, the bootstrap context, or nobody (optional). */
+export type ProviderRef = ComponentRecord | 'context' | undefined;
+
+/** The checked tree: what the lifecycle needs to start and stop it. */
+export interface ResolvedGraph {
+  readonly graph: ComponentGraph;
+  readonly root: ComponentRecord;
+  /** Every component, tree pre-order. */
+  readonly records: readonly ComponentRecord[];
+  /** For each component, the provider of each of its requirements (same order as `requires`). */
+  readonly providers: ReadonlyMap<ComponentRecord, readonly ProviderRef[]>;
+  /** The scope (isolated ancestor's path, '' for the root scope) each component publishes into. */
+  readonly enclosingScope: ReadonlyMap<ComponentRecord, string>;
+}
+
+const MAX_LISTED = 20;
+
+/**
+ * Instantiates the component tree and checks the whole dependency graph without starting
+ * anything. Every problem (cycles, missing and ambiguous providers, config and type errors) is
+ * thrown together in one {@link GraphError}.
+ *
+ * @example
+ * const { graph } = resolveGraph(AppComponent, config);
+ * console.log(graph.toMermaid());
+ */
+export function resolveGraph(root: ComponentType, config?: unknown, options: ResolveOptions = {}): ResolvedGraph {
+  const problems: AsphaltError[] = [];
+  const tree = buildTree(root, config, options, problems);
+  if (tree === undefined) throw graphError(problems);
+
+  const records: ComponentRecord[] = [];
+  for (const stack = [tree]; stack.length > 0; ) {
+    const record = stack.pop()!;
+    records.push(record);
+    for (let i = record.children.length - 1; i >= 0; i--) stack.push(record.children[i]!);
+  }
+
+  // Scopes: a component publishes into (and its @provides are visible in) its enclosing scope,
+  // the nearest isolated strict ancestor; an isolated component's subtree publishes inside it.
+  const enclosing = new Map<ComponentRecord, string>();
+  const lookupScope = (record: ComponentRecord): string => (record.isolated ? record.path : enclosing.get(record)!);
+  const scopeParent = new Map<string, string | undefined>([['', undefined]]);
+  for (const record of records) {
+    enclosing.set(record, record.parent === undefined ? '' : lookupScope(record.parent));
+    if (record.isolated) scopeParent.set(record.path, enclosing.get(record));
+  }
+
+  const providersByScope = new Map<string, Map<symbol, ComponentRecord[]>>();
+  for (const record of records) {
+    const scope = enclosing.get(record)!;
+    let table = providersByScope.get(scope);
+    if (table === undefined) providersByScope.set(scope, (table = new Map()));
+    for (const p of record.provides) {
+      const id = serviceId(p.key, p.name);
+      const list = table.get(id);
+      if (list === undefined) table.set(id, [record]);
+      else if (!list.includes(record)) list.push(record);
+    }
+  }
+  for (const [scope, table] of providersByScope) {
+    for (const list of table.values()) {
+      if (list.length < 2) continue;
+      const provision = list[0]!.provides.find((p) => list.every((r) => r.provides.some((q) => q.key === p.key && q.name === p.name)))!;
+      const what = `${describeKey(provision.key)} '${provision.name}'`;
+      problems.push(
+        new AmbiguousProviderError(
+          `${what} is provided by ${list.map((r) => r.path).join(' and ')} in ${scopeText(scope)}; consumers could not tell ` +
+            `which to use. Give one another resource name (alias 'type/othername' or @provides(..., { name })), ` +
+            `or mark one of them isolated: true`,
+          list.map((r) => r.path),
+        ),
+      );
+    }
+  }
+
+  const providers = new Map<ComponentRecord, ProviderRef[]>();
+  const edges: GraphEdge[] = [];
+  for (const record of records) {
+    const found: ProviderRef[] = [];
+    for (const requirement of record.requires) {
+      const provider = findProvider(record, requirement);
+      found.push(provider);
+      if (provider !== undefined && provider !== 'context') {
+        edges.push({
+          provider: provider.path,
+          consumer: record.path,
+          resource: { key: requirement.key, name: requirement.name },
+          optional: requirement.optional,
+        });
+      }
+    }
+    providers.set(record, found);
+  }
+
+  function findProvider(record: ComponentRecord, requirement: Requirement): ProviderRef {
+    const id = serviceId(requirement.key, requirement.name);
+    const searched: string[] = [];
+    for (let scope: string | undefined = lookupScope(record); scope !== undefined; scope = scopeParent.get(scope)) {
+      searched.push(scope);
+      const list = providersByScope.get(scope)?.get(id);
+      if (list !== undefined && list.length > 0) return list[0];
+    }
+    if (options.context?.[isVisible](requirement.key, requirement.name)) return 'context';
+    if (requirement.optional) return undefined;
+    const keyText = describeKey(requirement.key);
+    const otherNames = records
+      .flatMap((r) => r.provides.filter((p) => p.key === requirement.key).map((p) => `'${p.name}' by ${r.path}`))
+      .slice(0, 5);
+    problems.push(
+      new MissingProviderError(
+        `${record.path} requires ${keyText} '${requirement.name}', but nothing provides it ` +
+          `(looked in ${searched.map(scopeText).join(', then ')}` +
+          `${options.context ? ', then the bootstrap context' : ''}). ` +
+          (otherNames.length > 0 ? `${keyText} is provided as ${otherNames.join(', ')}. ` : '') +
+          `Add a component that @provides(${keyText}${requirement.name === 'default' ? '' : `, { name: '${requirement.name}' }`}), ` +
+          `publish it in the context passed to bootstrap, or declare the requirement { optional: true }`,
+        record.path,
+        keyText,
+        requirement.name,
+      ),
+    );
+    return undefined;
+  }
+
+  problems.push(...findDependencyCycles(records, providers));
+  if (problems.length > 0) throw graphError(problems);
+
+  const nodes: GraphNode[] = records.map((record) => ({
+    path: record.path,
+    alias: record.alias,
+    type: record.typeName,
+    provides: record.provides,
+    requires: record.requires,
+    parent: record.parent?.path,
+    children: record.children.map((c) => c.path),
+    isolated: record.isolated,
+    scope: enclosing.get(record)!,
+    state: 'created',
+    timings: {},
+  }));
+  return { graph: new ComponentGraph(nodes, edges), root: tree, records, providers, enclosingScope: enclosing };
+}
+
+function scopeText(scope: string): string {
+  return scope === '' ? 'the root scope' : `the isolated scope of ${scope}`;
+}
+
+/**
+ * The start order as a graph of phases: `P:path` (prepare done) and `S:path` (start done). A
+ * parent prepares before its children and starts after them; a consumer prepares after its
+ * provider has published, which is the provider's prepare() if it has one, else its start().
+ */
+function findDependencyCycles(
+  records: readonly ComponentRecord[],
+  providers: ReadonlyMap<ComponentRecord, readonly ProviderRef[]>,
+): DependencyCycleError[] {
+  const successors = new Map<string, string[]>();
+  const reasons = new Map<string, string>();
+  const link = (from: string, to: string, reason: string): void => {
+    const list = successors.get(from);
+    if (list === undefined) successors.set(from, [to]);
+    else list.push(to);
+    if (!reasons.has(`${from}>${to}`)) reasons.set(`${from}>${to}`, reason);
+  };
+  const ids: string[] = [];
+  for (const record of records) {
+    ids.push(`P:${record.path}`, `S:${record.path}`);
+    link(`P:${record.path}`, `S:${record.path}`, '');
+    for (const child of record.children) {
+      link(`P:${record.path}`, `P:${child.path}`, `${child.path} prepares after its parent ${record.path} has prepared`);
+      link(`S:${child.path}`, `S:${record.path}`, `${record.path} starts after its child ${child.path} has started`);
+    }
+    record.requires.forEach((requirement, i) => {
+      const provider = providers.get(record)?.[i];
+      if (provider === undefined || provider === 'context') return;
+      const phase = provider.hasPrepare ? 'P' : 'S';
+      const what = `${describeKey(requirement.key)} '${requirement.name}'`;
+      const ancestor = isAncestor(provider, record);
+      const reason =
+        `${record.path} requires ${what} from ${provider.path}` +
+        (phase === 'S'
+          ? `, published in start()` +
+            (ancestor ? ` (which runs after its children have started: publish it in prepare() instead)` : '')
+          : ', published in prepare()');
+      link(`${phase}:${provider.path}`, `P:${record.path}`, reason);
+    });
+  }
+  const next = (id: string): readonly string[] => successors.get(id) ?? [];
+  const cycles = findCycles(ids, next, MAX_LISTED);
+  if (cycles.length === 0) return [];
+  const total = countCyclicComponents(ids, next);
+  const errors = cycles.map((cycle) => {
+    const closed = [...cycle, cycle[0]!];
+    const steps: string[] = [];
+    const path: string[] = [];
+    for (let i = 0; i < closed.length; i++) {
+      const component = closed[i]!.slice(2);
+      if (path[path.length - 1] !== component) path.push(component);
+      if (i + 1 < closed.length) {
+        const reason = reasons.get(`${closed[i]}>${closed[i + 1]}`);
+        if (reason) steps.push(`  - ${reason}`);
+      }
+    }
+    if (path.length > 1 && path[0] !== path[path.length - 1]) path.push(path[0]!);
+    if (path.length === 1) path.push(path[0]!);
+    return new DependencyCycleError(`dependency cycle: ${path.join(' -> ')}\n${steps.join('\n')}`, path);
+  });
+  if (total > cycles.length) {
+    errors.push(new DependencyCycleError(`... and ${total - cycles.length} more independent cycle(s)`, []));
+  }
+  return errors;
+}
+
+function isAncestor(candidate: ComponentRecord, record: ComponentRecord): boolean {
+  for (let r = record.parent; r; r = r.parent) if (r === candidate) return true;
+  return false;
+}
+
+function graphError(problems: readonly AsphaltError[]): GraphError {
+  const byKind = new Map<string, AsphaltError[]>();
+  for (const problem of problems) {
+    const list = byKind.get(problem.code);
+    if (list === undefined) byKind.set(problem.code, [problem]);
+    else list.push(problem);
+  }
+  const sections: string[] = [];
+  for (const [code, list] of byKind) {
+    const shown = list.slice(0, MAX_LISTED).map((p) => `- ${p.message.replace(/\n/g, '\n  ')}`);
+    if (list.length > MAX_LISTED) shown.push(`- ... and ${list.length - MAX_LISTED} more ${code} problem(s)`);
+    sections.push(`${code} (${list.length}):\n${shown.join('\n')}`);
+  }
+  return new GraphError(
+    `the component tree has ${problems.length} problem(s); nothing was started. Fix them all, then start again:\n` +
+      sections.join('\n'),
+    problems,
+  );
+}

@@ -1,0 +1,76 @@
+import type { ComponentType } from '../components/component';
+import { Context } from '../context/context';
+import { ComponentStartError, GraphError, TeardownError } from '../errors';
+import { Signal } from '../events/signal';
+import { resolveGraph, type ResolveOptions } from '../graph/resolve-graph';
+import { Application } from './application';
+import type { LifecycleEvent } from './lifecycle-event';
+import { stderrLogger, type Logger } from './logger';
+import { Startup } from './start-components';
+import { stopComponents } from './stop-components';
+
+/** Options of {@link bootstrap}. */
+export interface BootstrapOptions extends ResolveOptions {
+  /** Aborting it during startup stops what has started and rejects with a ComponentStartError. */
+  signal?: AbortSignal;
+  /** Where progress, the slow-startup watchdog and the summary go (pino-compatible). */
+  logger?: Logger;
+  /** Receives lifecycle events during startup and stop; also `app.events`. */
+  events?: Signal<LifecycleEvent>;
+}
+
+/**
+ * Resolves the component tree, starts it and returns the running {@link Application}. On any
+ * failure everything that had started is stopped again (in reverse order) and a
+ * `ComponentStartError` naming the component and the phase is thrown.
+ *
+ * @example
+ * const app = await bootstrap(AppComponent, { components: { db: { port: 5432 } } });
+ * await app.stop();
+ */
+export async function bootstrap(root: ComponentType, config?: unknown, options: BootstrapOptions = {}): Promise<Application> {
+  const logger = options.logger ?? stderrLogger;
+  const events = options.events ?? new Signal<LifecycleEvent>({ name: 'lifecycle' });
+  let resolved;
+  try {
+    resolved = resolveGraph(root, config, options);
+  } catch (error) {
+    if (!(error instanceof GraphError)) throw error;
+    const first = error.problems[0] as { consumer?: string; path?: string; message: string; code: string } | undefined;
+    const path = first?.consumer ?? first?.path ?? /component ([\w./-]+)/.exec(first?.message ?? '')?.[1] ?? options.rootAlias ?? 'root';
+    const phase = first?.code === 'ASPHALT_CONFIG' ? 'config' : first?.code === 'ASPHALT_COMPONENT_CONSTRUCTION' ? 'construct' : 'resolve';
+    throw new ComponentStartError(error.message, phase, path, { cause: error });
+  }
+  const context = new Context(options.context);
+  const startup = new Startup(resolved, context, events, logger);
+  const stop = async (error?: unknown): Promise<void> => {
+    const failures: unknown[] = await stopComponents(startup.runs, resolved.providers, error, events, () => startup.now());
+    try {
+      await context.close(error);
+    } catch (failure) {
+      failures.push(failure);
+    }
+    if (failures.length > 0) {
+      const list = failures.map((f, i) => `  ${i + 1}. ${f instanceof Error ? f.message : String(f)}`).join('\n');
+      throw new TeardownError(failures, `${failures.length} component(s) failed to stop cleanly:\n${list}`);
+    }
+  };
+
+  if (!(await startup.start(options.signal))) {
+    const error = startup.error();
+    try {
+      await stop(error);
+    } catch (failure) {
+      (error as { rollbackErrors?: unknown }).rollbackErrors = failure;
+    }
+    throw error;
+  }
+  const ms = startup.now();
+  const critical = resolved.graph.criticalPath();
+  events.dispatch({ type: 'ready', components: startup.runs.length, ms, criticalPath: critical.path });
+  logger.info(
+    { components: startup.runs.length, ms: Math.round(ms), criticalPath: critical.path },
+    `started ${startup.runs.length} component(s) in ${ms.toFixed(1)} ms; critical path: ${critical.path.join(' -> ')}`,
+  );
+  return new Application(context, resolved.root.instance, resolved.graph, events, stop);
+}

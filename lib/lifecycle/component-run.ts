@@ -1,0 +1,28 @@
+import type { Context } from '../context/context';
+import type { ComponentRecord, } from '../graph/build-tree';
+import type { GraphNode, Requirement } from '../graph/graph-types';
+import type { ComponentContext } from './component-context';
+
+/** The run-time state of one component during start and stop. Internal. */
+export interface ComponentRun {
+  readonly record: ComponentRecord;
+  readonly node: GraphNode;
+  readonly ctx: ComponentContext;
+  /** The scope context its resources go into and its @provides are checked in. */
+  readonly scope: Context;
+  /** For an isolated component, the scope its subtree publishes into. */
+  readonly inner: Context | undefined;
+  parent: ComponentRun | undefined;
+  children: ComponentRun[];
+  /** Requirements not yet published, while waiting. */
+  readonly unmet: Set<Requirement>;
+  /** When the current state began (ms since startup began). */
+  since: number;
+  /** Milliseconds spent in prepare() and start() so far (what the start timeout bounds). */
+  spent: number;
+  prepareBegan: boolean;
+  startBegan: boolean;
+  timedOut: boolean;
+  /** Which phase published each resource, for the stop order. */
+  readonly publishedIn: Map<string, 'prepare' | 'start'>;
+}

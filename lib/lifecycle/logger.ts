@@ -1,0 +1,25 @@
+/** One logging method, pino style: `log({ path }, 'message')` or `log('message')`. */
+export type LogMethod = (objOrMessage: object | string, message?: string) => void;
+
+/** The logger asphalt-ts writes to; a pino logger fits as it is. */
+export interface Logger {
+  debug: LogMethod;
+  info: LogMethod;
+  warn: LogMethod;
+  error: LogMethod;
+}
+
+const write =
+  (level: string): LogMethod =>
+  (objOrMessage, message) => {
+    const text = typeof objOrMessage === 'string' ? objOrMessage : (message ?? '');
+    process.stderr.write(`asphalt ${level}: ${text}\n`);
+  };
+
+const ignore: LogMethod = () => undefined;
+
+/** The default: warnings and errors to stderr, nothing else (a stall is never silent). */
+export const stderrLogger: Logger = { debug: ignore, info: ignore, warn: write('warn'), error: write('error') };
+
+/** Logs nothing. */
+export const silentLogger: Logger = { debug: ignore, info: ignore, warn: ignore, error: ignore };

@@ -1,0 +1,293 @@
+import type { Announcement } from '../context/announcement';
+import { Context } from '../context/context';
+import { announce, hasOwnResource } from '../context/internal';
+import { ComponentStartError, ResourceUnavailableError, StartupTimeoutError } from '../errors';
+import type { Signal } from '../events/signal';
+import type { ResolvedGraph } from '../graph/resolve-graph';
+import { describeKey } from '../resources/resource-key';
+import { ComponentContext } from './component-context';
+import type { ComponentRun } from './component-run';
+import type { LifecycleEvent } from './lifecycle-event';
+import type { Logger } from './logger';
+import { renderPendingTree } from './pending-tree';
+
+/** The first failure of a startup: what failed, where, in which phase. */
+interface Failure {
+  readonly run: ComponentRun | undefined;
+  readonly phase: string;
+  readonly error: unknown;
+}
+
+/**
+ * Starts every component as soon as what it requires is published: a component waits for its
+ * requirements, runs `prepare()`, starts its children concurrently, then runs `start()`. Each
+ * component's own `prepare()` + `start()` time is bounded by its start timeout. The first failure
+ * stops further progress; the caller then rolls back what began. Internal.
+ */
+export class Startup {
+  readonly runs: ComponentRun[] = [];
+  readonly root: ComponentRun;
+  readonly #resolved: ResolvedGraph;
+  readonly #events: Signal<LifecycleEvent>;
+  readonly #logger: Logger;
+  readonly #began = performance.now();
+  readonly #announcements: Announcement[] = [];
+  #failure: Failure | undefined;
+  #watchdogFired = false;
+
+  constructor(resolved: ResolvedGraph, appContext: Context, events: Signal<LifecycleEvent>, logger: Logger) {
+    this.#resolved = resolved;
+    this.#events = events;
+    this.#logger = logger;
+    const scopes = new Map<string, Context>([['', appContext]]);
+    const byRecord = new Map<unknown, ComponentRun>();
+    resolved.records.forEach((record, i) => {
+      const scope = scopes.get(resolved.enclosingScope.get(record)!)!;
+      const inner = record.isolated ? new Context(scope) : undefined;
+      if (inner) scopes.set(record.path, inner);
+      const publishedIn = new Map<string, 'prepare' | 'start'>();
+      const run: ComponentRun = {
+        record,
+        node: [...resolved.graph.nodes.values()][i]!,
+        ctx: undefined as unknown as ComponentContext,
+        scope,
+        inner,
+        parent: record.parent ? byRecord.get(record.parent) : undefined,
+        children: [],
+        unmet: new Set(),
+        since: 0,
+        spent: 0,
+        prepareBegan: false,
+        startBegan: false,
+        timedOut: false,
+        publishedIn,
+      };
+      (run as { ctx: ComponentContext }).ctx = new ComponentContext(inner ?? scope, record.defaultName, (keys, name) => {
+        const phase = run.startBegan ? 'start' : 'prepare';
+        for (const key of keys) publishedIn.set(`${describeKey(key)} '${name}'`, phase);
+      });
+      run.parent?.children.push(run);
+      byRecord.set(record, run);
+      this.runs.push(run);
+    });
+    this.root = this.runs[0]!;
+    for (const run of this.runs) {
+      if (run.inner) this.#forwardExports(run);
+      for (const p of run.record.provides) {
+        this.#announcements.push(run.scope[announce](p.key, p.name, run.record.path));
+      }
+    }
+  }
+
+  get failure(): Failure | undefined {
+    return this.#failure;
+  }
+
+  /** Milliseconds since startup began. */
+  now(): number {
+    return performance.now() - this.#began;
+  }
+
+  /** Starts the tree; resolves true when every component started, false after a failure. */
+  async start(signal?: AbortSignal): Promise<boolean> {
+    let onAbort: (() => void) | undefined;
+    if (signal) {
+      if (signal.aborted) this.#fail(undefined, 'abort', signal.reason);
+      onAbort = () => this.#fail(undefined, 'abort', signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    try {
+      return await this.#startRun(this.root);
+    } finally {
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** The error to throw for the failure, naming the component, the phase and the cause. */
+  error(): ComponentStartError {
+    const failure = this.#failure!;
+    const path = failure.run?.record.path ?? this.root.record.path;
+    const cause = failure.error;
+    const why = cause instanceof Error ? cause.message : String(cause);
+    const what =
+      failure.phase === 'abort'
+        ? `startup was aborted (${why})`
+        : failure.phase === 'timeout'
+          ? why
+          : `component ${path} failed in ${failure.phase}: ${why}`;
+    return new ComponentStartError(`${what}\nEverything that had started was stopped again.`, failure.phase, path, { cause });
+  }
+
+  /** The pending-components tree, as in `StartupTimeoutError`. */
+  pendingTree(marked?: ComponentRun): string {
+    return renderPendingTree(this.root, this.now(), this.#resolved.providers, marked);
+  }
+
+  async #startRun(run: ComponentRun): Promise<boolean> {
+    if (this.#failure) return false;
+    const { record, node } = run;
+    this.#enter(run, 'waiting');
+    node.timings.waitStart = run.since;
+    const providers = this.#resolved.providers.get(record)!;
+    const waits: Promise<void>[] = [];
+    record.requires.forEach((requirement, i) => {
+      if (providers[i] === undefined) return;
+      const lookup = run.ctx.getResource(requirement.key, requirement.name, { optional: requirement.optional });
+      run.unmet.add(requirement);
+      waits.push(
+        lookup.then((value) => {
+          run.unmet.delete(requirement);
+          if (requirement.property !== undefined) {
+            (record.instance as unknown as Record<string, unknown>)[requirement.property] = value;
+          }
+        }),
+      );
+    });
+    if (waits.length > 0) {
+      this.#events.dispatch({ type: 'waiting', path: record.path, for: [...run.unmet] });
+      try {
+        await Promise.all(waits);
+      } catch (error) {
+        // A provider's failure is the root cause, already recorded; only report anything else.
+        if (!(error instanceof ResourceUnavailableError) || !this.#failure) this.#fail(run, 'wait', error);
+        return false;
+      }
+    }
+    if (this.#failure) return false;
+
+    run.prepareBegan = true;
+    this.#enter(run, 'preparing');
+    node.timings.prepareStart = run.since;
+    if (!(await this.#phase(run, 'prepare'))) return false;
+    node.timings.prepareEnd = this.now();
+
+    this.#enter(run, 'starting children');
+    const results = await Promise.all(run.children.map((child) => this.#startRun(child)));
+    if (this.#failure || results.includes(false)) return false;
+
+    run.startBegan = true;
+    run.ctx.enterStartPhase();
+    this.#enter(run, 'starting');
+    node.timings.startStart = run.since;
+    if (!(await this.#phase(run, 'start'))) return false;
+
+    const target = run.scope;
+    const missing = record.provides.filter((p) => !target[hasOwnResource](p.key, p.name));
+    if (missing.length > 0) {
+      const list = missing.map((p) => `${describeKey(p.key)} '${p.name}'`).join(', ');
+      this.#fail(
+        run,
+        'start',
+        new Error(
+          `start() returned without publishing ${list}, which it declares with @provides; publish it with ` +
+            `ctx.addResource(value, { types: [...] }) in prepare() or start(), or remove the declaration`,
+        ),
+      );
+      return false;
+    }
+    node.timings.startEnd = this.now();
+    this.#enter(run, 'started');
+    this.#events.dispatch({ type: 'started', path: record.path, ms: node.timings.startEnd - (node.timings.prepareStart ?? 0) });
+    return true;
+  }
+
+  /** Runs prepare() or start() within what is left of the component's start timeout. */
+  async #phase(run: ComponentRun, phase: 'prepare' | 'start'): Promise<boolean> {
+    const began = this.now();
+    let settled = false;
+    let failed = false;
+    let failure: unknown;
+    const method = phase === 'prepare' ? run.record.instance.prepare : run.record.instance.start;
+    let promise: Promise<unknown>;
+    try {
+      promise = Promise.resolve(run.ctx.run(() => method.call(run.record.instance, run.ctx)));
+    } catch (error) {
+      promise = Promise.reject(error);
+    }
+    const done = promise.then(
+      () => void (settled = true),
+      (error: unknown) => {
+        settled = failed = true;
+        failure = error;
+      },
+    );
+    // Most phases settle within a microtask or two; only arm timers for those that do not.
+    await null;
+    await null;
+    if (!settled) {
+      const budget = run.record.startTimeout - run.spent;
+      let timer: NodeJS.Timeout | undefined;
+      let watchdog: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(resolve, Math.max(0, budget), 'timeout')));
+      if (!this.#watchdogFired && budget > 20) {
+        watchdog = setTimeout(() => this.#watchdog(run), budget / 2);
+      }
+      const outcome = await Promise.race([done, timedOut]);
+      clearTimeout(timer);
+      clearTimeout(watchdog);
+      if (outcome === 'timeout') {
+        run.timedOut = true;
+        const tree = this.pendingTree(run);
+        this.#fail(
+          run,
+          'timeout',
+          new StartupTimeoutError(
+            `component ${run.record.path} did not finish ${phase}() within its start timeout of ` +
+              `${run.record.startTimeout} ms. Components still starting:\n${tree}\n` +
+              `Find what it waits for above; raise startTimeout (in @component or config) if it is just slow`,
+            run.record.path,
+            tree,
+          ),
+        );
+        return false;
+      }
+    }
+    run.spent += this.now() - began;
+    if (failed) {
+      this.#fail(run, phase, failure);
+      return false;
+    }
+    return !this.#failure;
+  }
+
+  #watchdog(run: ComponentRun): void {
+    if (this.#watchdogFired || this.#failure) return;
+    this.#watchdogFired = true;
+    this.#logger.warn(
+      { path: run.record.path },
+      `startup is slow: ${run.record.path} has used half of its start timeout (${run.record.startTimeout} ms). ` +
+        `Components still starting:\n${this.pendingTree()}`,
+    );
+  }
+
+  #enter(run: ComponentRun, state: ComponentRun['node']['state']): void {
+    run.node.state = state;
+    run.since = this.now();
+    if (state === 'preparing' || state === 'starting') this.#events.dispatch({ type: state, path: run.record.path });
+  }
+
+  #fail(run: ComponentRun | undefined, phase: string, error: unknown): void {
+    if (this.#failure) return;
+    this.#failure = { run, phase, error };
+    if (run) run.node.state = 'failed';
+    this.#events.dispatch({ type: 'failed', path: run?.record.path ?? this.root.record.path, phase, error });
+    for (const announcement of this.#announcements) announcement.fail(error);
+  }
+
+  /** An isolated component's @provides, published inside its scope, are published outside too. */
+  #forwardExports(run: ComponentRun): void {
+    const inner = run.inner!;
+    const exported = run.record.provides;
+    inner.resourceAdded.connect((event) => {
+      for (const key of event.keys) {
+        if (!exported.some((p) => p.key === key && p.name === event.name)) continue;
+        if (run.scope[hasOwnResource](key, event.name)) continue;
+        if (event.isFactory) {
+          run.scope.addResourceFactory(() => inner.getResource(key, event.name), { types: [key], name: event.name });
+        } else {
+          run.scope.addResource(inner.getResourceNowait(key, event.name), { types: [key], name: event.name });
+        }
+      }
+    });
+  }
+}

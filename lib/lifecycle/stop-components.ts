@@ -1,0 +1,138 @@
+import { AsphaltError } from '../errors';
+import type { ProviderRef } from '../graph/resolve-graph';
+import type { Signal } from '../events/signal';
+import type { ComponentRun } from './component-run';
+import type { LifecycleEvent } from './lifecycle-event';
+import { within } from './within';
+
+/** A component's teardown failed or did not finish within its stop timeout. */
+export class ComponentStopError extends AsphaltError {
+  static override readonly code = 'ASPHALT_COMPONENT_STOP';
+  constructor(
+    message: string,
+    readonly path: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+interface StopStep {
+  readonly run: ComponentRun;
+  readonly phase: 'start' | 'prepare';
+  readonly dependents: StopStep[];
+  waitingFor: number;
+}
+
+/**
+ * Stops the components that began starting, mirroring the start: a component's start-phase
+ * teardown runs before its children stop and its prepare-phase teardown after them, and a
+ * component stops only after every component that requires something from it. Independent steps
+ * run concurrently; each is bounded by the component's stop timeout. Returns every failure.
+ * Internal.
+ */
+export async function stopComponents(
+  runs: readonly ComponentRun[],
+  providers: ReadonlyMap<unknown, readonly ProviderRef[]>,
+  error: unknown,
+  events: Signal<LifecycleEvent>,
+  now: () => number,
+): Promise<ComponentStopError[]> {
+  const steps = new Map<ComponentRun, { start?: StopStep; prepare?: StopStep }>();
+  const all: StopStep[] = [];
+  const step = (run: ComponentRun, phase: 'start' | 'prepare'): StopStep => {
+    const s: StopStep = { run, phase, dependents: [], waitingFor: 0 };
+    all.push(s);
+    return s;
+  };
+  for (const run of runs) {
+    if (!run.prepareBegan) continue;
+    steps.set(run, { start: run.startBegan ? step(run, 'start') : undefined, prepare: step(run, 'prepare') });
+  }
+  /** `later` waits until `first` is done. */
+  const order = (first: StopStep | undefined, later: StopStep | undefined): void => {
+    if (!first || !later) return;
+    first.dependents.push(later);
+    later.waitingFor++;
+  };
+  const byRecord = new Map(runs.map((run) => [run.record, run]));
+  for (const [run, own] of steps) {
+    order(own.start, own.prepare);
+    for (const child of run.children) {
+      const theirs = steps.get(child);
+      if (!theirs) continue;
+      order(own.start, theirs.start ?? theirs.prepare);
+      order(theirs.prepare, own.prepare);
+    }
+    (providers.get(run.record) ?? []).forEach((provider) => {
+      if (provider === undefined || provider === 'context') return;
+      const providerRun = byRecord.get(provider)!;
+      const theirs = steps.get(providerRun);
+      if (!theirs || isAncestor(providerRun, run)) return;
+      order(own.prepare, theirs.start ?? theirs.prepare);
+    });
+  }
+
+  const failures: ComponentStopError[] = [];
+  let remaining = all.length;
+  if (remaining === 0) return failures;
+  return new Promise((resolve) => {
+    const launch = (s: StopStep): void => {
+      void runStep(s, error, failures, events, now).then(() => {
+        for (const next of s.dependents) if (--next.waitingFor === 0) launch(next);
+        if (--remaining === 0) resolve(failures);
+      });
+    };
+    for (const s of all) if (s.waitingFor === 0) launch(s);
+  });
+}
+
+async function runStep(
+  s: StopStep,
+  error: unknown,
+  failures: ComponentStopError[],
+  events: Signal<LifecycleEvent>,
+  now: () => number,
+): Promise<void> {
+  const { run, phase } = s;
+  const path = run.record.path;
+  const began = now();
+  if (phase === 'start' || !run.startBegan) {
+    run.node.state = 'stopping';
+    run.node.timings.stopStart = began;
+  }
+  const work =
+    phase === 'start'
+      ? run.ctx.closeStartPhase(error)
+      : run.ctx.close(error).then(() => run.inner?.close(error));
+  try {
+    if ((await within(work, run.record.stopTimeout)) === 'timeout') {
+      failures.push(
+        new ComponentStopError(
+          `component ${path} did not stop within its stop timeout of ${run.record.stopTimeout} ms ` +
+            `(its ${phase}-phase teardown is still running); the rest of the application went on stopping. ` +
+            `Make its teardown callbacks finish sooner or raise stopTimeout`,
+          path,
+        ),
+      );
+    }
+  } catch (failure) {
+    failures.push(
+      new ComponentStopError(
+        `component ${path} failed to stop (${phase} phase): ${failure instanceof Error ? failure.message : String(failure)}`,
+        path,
+        { cause: failure },
+      ),
+    );
+  }
+  if (phase === 'prepare') {
+    run.node.state = 'stopped';
+    run.node.timings.stopEnd = now();
+    events.dispatch({ type: 'stopped', path, ms: now() - (run.node.timings.stopStart ?? began) });
+  }
+}
+
+function isAncestor(candidate: ComponentRun, run: ComponentRun): boolean {
+  for (let r = run.parent; r; r = r.parent) if (r === candidate) return true;
+  return false;
+}
