@@ -30,7 +30,8 @@ export class AsphaltError extends Error {
   /** `TeardownError` extends `AggregateError`, so `instanceof AsphaltError` checks a brand. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (this !== AsphaltError) return Function.prototype[Symbol.hasInstance].call(this, value);
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+    const branded = typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+    return branded || Function.prototype[Symbol.hasInstance].call(this, value);
   }
 }
 

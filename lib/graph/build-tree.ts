@@ -158,7 +158,10 @@ function instantiate(type: ComponentType, plain: PlainConfig, place: Place): Com
     if (name !== undefined) provides.push({ key: p.key, name, description: p.description });
   }
   const requires: Requirement[] = [];
+  // A class-level @requires repeated by a property @requires of the same resource is one requirement.
+  const injected = new Set(meta.requires.filter((r) => r.property !== undefined).map((r) => `${describeKey(r.key)}\0${String(r.name)}`));
   for (const r of meta.requires) {
+    if (r.property === undefined && injected.has(`${describeKey(r.key)}\0${String(r.name)}`)) continue;
     const name = r.name === undefined ? DEFAULT_NAME : nameOf(r.name, `@requires(${describeKey(r.key)})`);
     if (name !== undefined) requires.push({ key: r.key, name, optional: r.optional, property: r.property });
   }

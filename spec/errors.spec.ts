@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as api from '../lib';
+import { AsphaltError, TeardownError } from '../lib';
+
+/** Every exported error class with its code. */
+function exportedErrors(): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const [name, value] of Object.entries(api)) {
+    if (typeof value !== 'function') continue;
+    const isError = value === AsphaltError || value.prototype instanceof AsphaltError || value === TeardownError;
+    if (isError) found.set(name, (value as unknown as { code: string }).code);
+  }
+  return found;
+}
+
+describe('the error catalogue', () => {
+  it('lists every exported error class with its code in the README, and nothing else', () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| `(ASPHALT_[A-Z_]+)` \| `(\w+)` \|/gm)].map(([, code, cls]) => [cls!, code!] as const);
+    expect(new Map(rows)).toEqual(exportedErrors());
+  });
+
+  it('gives every error class its own stable code', () => {
+    const codes = [...exportedErrors().values()];
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const code of codes) expect(code).toMatch(/^ASPHALT_[A-Z_]+$/);
+  });
+
+  it('makes instanceof AsphaltError true for TeardownError, which is an AggregateError', () => {
+    const error = new TeardownError([new Error('a')], 'one failed');
+    expect(error).toBeInstanceOf(AggregateError);
+    expect(error).toBeInstanceOf(AsphaltError);
+    expect(new Error('x')).not.toBeInstanceOf(AsphaltError);
+    expect(new api.ResourceConflictError('x')).not.toBeInstanceOf(api.ResourceNotFoundError);
+  });
+});
