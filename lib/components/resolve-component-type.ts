@@ -50,5 +50,10 @@ export function resolveComponentType(type: ComponentType, where: string, basedir
       `${where}: module '${specifier}' has no export '${exportName}'` + (names.length ? `; it exports: ${names.join(', ')}` : ''),
     );
   }
+  if (typeof exported !== 'function') {
+    throw new ComponentTypeError(
+      `${where}: export '${exportName}' of module '${specifier}' is not a component class (it is a ${typeof exported})`,
+    );
+  }
   return resolveComponentType(exported as ComponentType, where, basedir);
 }

@@ -97,6 +97,15 @@ export function resolveGraph(root: ComponentType, config?: unknown, options: Res
     }
   }
 
+  const providedAs = new Map<unknown, string[]>();
+  for (const record of records) {
+    for (const p of record.provides) {
+      const list = providedAs.get(p.key);
+      const entry = `'${p.name}' by ${record.path}`;
+      if (list === undefined) providedAs.set(p.key, [entry]);
+      else if (list.length < 5) list.push(entry);
+    }
+  }
   const providers = new Map<ComponentRecord, ProviderRef[]>();
   const edges: GraphEdge[] = [];
   for (const record of records) {
@@ -127,9 +136,7 @@ export function resolveGraph(root: ComponentType, config?: unknown, options: Res
     if (options.context?.[isVisible](requirement.key, requirement.name)) return 'context';
     if (requirement.optional) return undefined;
     const keyText = describeKey(requirement.key);
-    const otherNames = records
-      .flatMap((r) => r.provides.filter((p) => p.key === requirement.key).map((p) => `'${p.name}' by ${r.path}`))
-      .slice(0, 5);
+    const otherNames = (providedAs.get(requirement.key) ?? []).slice(0, 5);
     problems.push(
       new MissingProviderError(
         `${record.path} requires ${keyText} '${requirement.name}', but nothing provides it ` +

@@ -1,0 +1,56 @@
+import { Component, component, provides, requires, token } from '../../lib';
+
+const Key = token<string>('Key');
+
+function decoratorError(fn: () => void): string {
+  try {
+    fn();
+  } catch (error) {
+    expect((error as { code: string }).code).toBe('ASPHALT_DECORATOR');
+    return (error as Error).message;
+  }
+  throw new Error('expected a DecoratorError');
+}
+
+describe('decorators', () => {
+  it('refuse a class that is not a component and say how to fix it', () => {
+    class Plain {}
+    const message = decoratorError(() => provides(Key)(Plain));
+    expect(message).toContain("write 'class Plain extends Component");
+    decoratorError(() => requires(Key)(Plain));
+    decoratorError(() => component()(Plain));
+  });
+
+  it('refuse a key that is neither a class nor a token, pointing at import cycles', () => {
+    const message = decoratorError(() => provides(undefined as unknown as typeof Key));
+    expect(message).toContain('import cycle');
+    decoratorError(() => requires('Key' as unknown as typeof Key));
+  });
+
+  it('refuse a bad resource name and show the function form', () => {
+    expect(decoratorError(() => provides(Key, { name: 'not ok' }))).toContain('config.resourceName');
+  });
+
+  it('refuse bad timeouts', () => {
+    expect(decoratorError(() => component({ startTimeout: -1 }))).toContain('positive number of milliseconds');
+  });
+
+  it('refuse the property form on a class that is not a component', () => {
+    expect(() => {
+      class Plain {
+        @requires(Key) value!: string;
+      }
+      return Plain;
+    }).toThrow(expect.objectContaining({ code: 'ASPHALT_DECORATOR' }));
+  });
+
+  it('accept correct use on a component', () => {
+    @provides(Key, { name: (c: { n: string }) => c.n })
+    @requires(Key, { name: 'other', optional: true })
+    @component({ startTimeout: 100, isolated: true })
+    class Fine extends Component {
+      @requires(Key) value!: string;
+    }
+    expect(Fine).toBeDefined();
+  });
+});
