@@ -7,6 +7,7 @@ import { Application } from './application';
 import type { LifecycleEvent } from './lifecycle-event';
 import { stderrLogger, type Logger } from './logger';
 import { Startup } from './start-components';
+import { describeKey } from '../resources/resource-key';
 import { stopComponents } from './stop-components';
 
 /** Options of {@link bootstrap}. */
@@ -41,6 +42,7 @@ export async function bootstrap(root: ComponentType, config?: unknown, options: 
     const phase = first?.code === 'ASPHALT_CONFIG' ? 'config' : first?.code === 'ASPHALT_COMPONENT_CONSTRUCTION' ? 'construct' : 'resolve';
     throw new ComponentStartError(error.message, phase, path, { cause: error });
   }
+  const disconnectLog = events.connect((event) => logEvent(logger, event));
   const context = new Context(options.context);
   const startup = new Startup(resolved, context, events, logger);
   const stop = async (error?: unknown): Promise<void> => {
@@ -50,6 +52,7 @@ export async function bootstrap(root: ComponentType, config?: unknown, options: 
     } catch (failure) {
       failures.push(failure);
     }
+    disconnectLog();
     if (failures.length > 0) {
       const list = failures.map((f, i) => `  ${i + 1}. ${f instanceof Error ? f.message : String(f)}`).join('\n');
       throw new TeardownError(failures, `${failures.length} component(s) failed to stop cleanly:\n${list}`);
@@ -73,4 +76,23 @@ export async function bootstrap(root: ComponentType, config?: unknown, options: 
     `started ${startup.runs.length} component(s) in ${ms.toFixed(1)} ms; critical path: ${critical.path.join(' -> ')}`,
   );
   return new Application(context, resolved.root.instance, resolved.graph, events, stop);
+}
+
+function logEvent(logger: Logger, event: LifecycleEvent): void {
+  switch (event.type) {
+    case 'waiting':
+      logger.debug({ path: event.path }, `${event.path} is waiting for ${event.for.map((r) => `${describeKey(r.key)} '${r.name}'`).join(', ')}`);
+      break;
+    case 'started':
+      logger.debug({ path: event.path, ms: Math.round(event.ms) }, `${event.path} started in ${event.ms.toFixed(1)} ms`);
+      break;
+    case 'stopped':
+      logger.debug({ path: event.path, ms: Math.round(event.ms) }, `${event.path} stopped in ${event.ms.toFixed(1)} ms`);
+      break;
+    case 'failed':
+      logger.error({ path: event.path, phase: event.phase }, `${event.path} failed in ${event.phase}: ${event.error instanceof Error ? event.error.message : String(event.error)}`);
+      break;
+    default:
+      break;
+  }
 }

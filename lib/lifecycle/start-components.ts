@@ -64,7 +64,16 @@ export class Startup {
       };
       (run as { ctx: ComponentContext }).ctx = new ComponentContext(inner ?? scope, record.defaultName, (keys, name) => {
         const phase = run.startBegan ? 'start' : 'prepare';
-        for (const key of keys) publishedIn.set(`${describeKey(key)} '${name}'`, phase);
+        for (const key of keys) {
+          publishedIn.set(`${describeKey(key)} '${name}'`, phase);
+          if (!record.provides.some((p) => p.key === key && p.name === name)) {
+            logger.debug(
+              { path: record.path, key: describeKey(key), name },
+              `${record.path} published ${describeKey(key)} '${name}' in ${phase}() without declaring it with @provides ` +
+                `(allowed; declare it so that consumers can @requires it and start after it)`,
+            );
+          }
+        }
       });
       run.parent?.children.push(run);
       byRecord.set(record, run);

@@ -3,6 +3,7 @@ import {
   bootstrap,
   Component,
   component,
+  type ComponentType,
   type Context,
   Context as Ctx,
   GraphError,
@@ -41,11 +42,11 @@ function make(name: string, provided: typeof A[], required: typeof A[]) {
   return Made;
 }
 
-function tree(children: Record<string, typeof Component | string>) {
+function tree(children: Record<string, ComponentType>) {
   return class Root extends Component {
     constructor() {
       super();
-      for (const [alias, type] of Object.entries(children)) this.addComponent(alias, type as typeof Component);
+      for (const [alias, type] of Object.entries(children)) this.addComponent(alias, type);
     }
   };
 }

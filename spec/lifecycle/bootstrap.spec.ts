@@ -383,3 +383,59 @@ describe('isolated scopes', () => {
     await app.stop();
   });
 });
+
+describe('observability', () => {
+  it('warns once, with the pending tree, when a component has used half of its start timeout', async () => {
+    const warnings: string[] = [];
+    const debug: string[] = [];
+    const logger = { ...silentLogger, warn: (_o: object | string, m?: string) => void warnings.push(m ?? ''), debug: (_o: object | string, m?: string) => void debug.push(m ?? '') };
+    @provides(Db)
+    @component({ startTimeout: 400 })
+    class Slowish extends Component {
+      override async start(ctx: Context) {
+        await sleep(300);
+        ctx.addResource({ url: 'x' }, { types: [Db] });
+        ctx.addResource('undeclared', { types: [Web] });
+      }
+    }
+    class Root extends Component {
+      constructor() {
+        super();
+        this.addComponent('db', Slowish);
+        this.addComponent('cache', CacheComponent);
+      }
+    }
+    const app = await bootstrap(Root, {}, { logger });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('startup is slow: root.db has used half of its start timeout (400 ms)');
+    expect(warnings[0]).toContain("root.cache [waiting");
+    expect(debug.join('\n')).toContain("root.db published token(Web) 'default' in start() without declaring it with @provides");
+    expect(debug.join('\n')).toMatch(/root\.cache started in [\d.]+ ms/);
+    await app.stop();
+  });
+});
+
+describe('stop concurrency', () => {
+  it('stops independent components concurrently', async () => {
+    let running = 0;
+    let most = 0;
+    class SlowStop extends Component {
+      override async start(ctx: Context) {
+        ctx.addTeardownCallback(async () => {
+          most = Math.max(most, ++running);
+          await sleep(20);
+          running--;
+        });
+      }
+    }
+    class Root extends Component {
+      constructor() {
+        super();
+        for (const alias of ['a', 'b', 'c']) this.addComponent(alias, SlowStop);
+      }
+    }
+    const app = await bootstrap(Root, {}, quiet);
+    await app.stop();
+    expect(most).toBe(3);
+  });
+});
