@@ -21,5 +21,7 @@ module.exports = {
     '^.+\\.m?js$': ['@swc/jest', swcJs],
   },
   transformIgnorePatterns: ['/node_modules/(?!(inversify|@inversifyjs)/)'],
+  // Samples import the package by name, as users do; in specs that is the TypeScript source.
+  moduleNameMapper: { '^asphalt-ts$': '<rootDir>/lib/index.ts', '^asphalt-ts/testing$': '<rootDir>/lib/testing/index.ts' },
   testTimeout: 20000,
 };

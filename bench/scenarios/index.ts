@@ -1,7 +1,11 @@
 import type { Scenario } from '../harness';
+import { asyncStart } from './async-start';
+import { boot } from './boot';
 import { contexts } from './contexts';
 import { resources } from './resources';
 import { signals } from './signals';
+import { stop } from './stop';
+import { timeout } from './timeout';
 
 /** Every scenario, in the order `npm run bench` runs them. Add one line per new scenario file. */
-export const scenarios: readonly Scenario[] = [resources, signals, contexts];
+export const scenarios: readonly Scenario[] = [resources, signals, contexts, boot, asyncStart, stop, timeout];

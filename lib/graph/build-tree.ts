@@ -1,5 +1,6 @@
 import { Component, type ComponentType } from '../components/component';
 import { componentMetadata, type NameSpec } from '../components/component-metadata';
+import { configClassOf } from '../components/config-class-of';
 import { childDeclarations } from '../components/internal';
 import { resolveComponentType } from '../components/resolve-component-type';
 import { validateConfig } from '../config/validate-config';
@@ -48,6 +49,8 @@ export interface BuildTreeOptions {
   stopTimeout?: number;
   /** Directory that relative `module:Export` types are resolved from. */
   basedir?: string;
+  /** Config path of the root component's options, e.g. `component` in a config file. Default ''. */
+  configPath?: string;
   /** Where a config value came from, by config path (`components.db.port`), for messages. */
   sources?: (path: string) => string | undefined;
 }
@@ -63,10 +66,10 @@ export function buildTree(
   problems: AsphaltError[],
 ): ComponentRecord | undefined {
   const rootAlias = options.rootAlias ?? 'root';
-  return instantiate(rootType, asPlain(config, '', problems), {
+  return instantiate(rootType, asPlain(config, options.configPath ?? '', problems), {
     path: rootAlias,
     alias: rootAlias,
-    configPath: '',
+    configPath: options.configPath ?? '',
     parent: undefined,
     defaultName: DEFAULT_NAME,
     options,
@@ -110,7 +113,7 @@ function instantiate(type: ComponentType, plain: PlainConfig, place: Place): Com
   const own: PlainConfig = {};
   for (const [key, value] of Object.entries(plain)) if (!FRAMEWORK_KEYS.has(key)) own[key] = value;
 
-  const config = buildConfig(cls, meta.options.config, own, place);
+  const config = buildConfig(cls, own, place);
   if (config === null) return undefined;
 
   let instance: Component;
@@ -200,53 +203,43 @@ function instantiate(type: ComponentType, plain: PlainConfig, place: Place): Com
 }
 
 /** The config instance, `undefined` for a component without a config class, `null` on failure. */
-function buildConfig(
-  cls: ComponentClass,
-  declared: (abstract new (...args: never[]) => object) | undefined,
-  own: PlainConfig,
-  place: Place,
-): object | undefined | null {
-  const paramTypes = Reflect.getMetadata('design:paramtypes', cls) as unknown[] | undefined;
-  const fromParam = paramTypes?.[0];
-  const configClass =
-    declared ?? (typeof fromParam === 'function' && fromParam !== Object && fromParam !== Component ? fromParam : undefined);
+function buildConfig(cls: ComponentClass, own: PlainConfig, place: Place): object | undefined | null {
+  const configClass = configClassOf(cls);
+  if (configClass === 'untyped') {
+    place.problems.push(
+      new ComponentTypeError(
+        `component ${place.path} (${cls.name}): its config parameter has no class (a plain object or interface type); ` +
+          `declare a config class with class-validator decorators, e.g. 'class ${cls.name}Config { @IsString() host = "localhost" }', ` +
+          `and use it as the constructor's parameter type or in @component({ config: ${cls.name}Config })`,
+      ),
+    );
+    return null;
+  }
+  if (configClass === 'unknown') {
+    place.problems.push(
+      new ComponentTypeError(
+        `component ${place.path} (${cls.name}): its constructor takes a parameter but its type is unknown; ` +
+          `add @component() to the class (with emitDecoratorMetadata on) or name it: @component({ config: ${cls.name}Config })`,
+      ),
+    );
+    return null;
+  }
   if (configClass === undefined) {
-    if (fromParam === Object) {
-      place.problems.push(
-        new ComponentTypeError(
-          `component ${place.path} (${cls.name}): its config parameter has no class (a plain object or interface type); ` +
-            `declare a config class with class-validator decorators, e.g. 'class ${cls.name}Config { @IsString() host = "localhost" }', ` +
-            `and use it as the constructor's parameter type or in @component({ config: ${cls.name}Config })`,
-        ),
-      );
-      return null;
-    }
-    if (cls.length > 0 && paramTypes === undefined) {
-      place.problems.push(
-        new ComponentTypeError(
-          `component ${place.path} (${cls.name}): its constructor takes a parameter but its type is unknown; ` +
-            `add @component() to the class (with emitDecoratorMetadata on) or name it: @component({ config: ${cls.name}Config })`,
-        ),
-      );
-      return null;
-    }
     const keys = Object.keys(own);
-    if (keys.length > 0) {
-      place.problems.push(
-        new ConfigError(
-          keys.map((key) => ({
-            path: join(place.configPath, key),
-            message: `unknown option: ${cls.name} takes no config (give it a config class to accept options)`,
-            source: place.options.sources?.(join(place.configPath, key)),
-          })),
-        ),
-      );
-      return null;
-    }
-    return undefined;
+    if (keys.length === 0) return undefined;
+    place.problems.push(
+      new ConfigError(
+        keys.map((key) => ({
+          path: join(place.configPath, key),
+          message: `unknown option: ${cls.name} takes no config (give it a config class to accept options)`,
+          source: place.options.sources?.(join(place.configPath, key)),
+        })),
+      ),
+    );
+    return null;
   }
   try {
-    return validateConfig(configClass as new (...args: never[]) => object, own, place.configPath, place.options.sources);
+    return validateConfig(configClass, own, place.configPath, place.options.sources);
   } catch (error) {
     place.problems.push(error as AsphaltError);
     return null;

@@ -1,4 +1,4 @@
-import { CLIApplicationComponent, type Context } from '../../lib';
+import { CLIApplicationComponent, type Context } from 'asphalt-ts';
 import { Mailer, MailerComponent, Newsletter, NewsletterComponent, StoreComponent } from './components';
 
 /** The application: three components wired by what they provide and require. */

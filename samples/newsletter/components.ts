@@ -1,5 +1,5 @@
 import { IsInt, IsString, Min } from 'class-validator';
-import { Component, component, type Context, provides, requires, Signal, token } from '../../lib';
+import { Component, component, type Context, provides, requires, Signal, token } from 'asphalt-ts';
 
 /** A tiny in-memory subscriber store. */
 export class SubscriberStore {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { bootstrap, type Logger } from '../../lib';
+import { bootstrap, type Logger } from 'asphalt-ts';
 import { NewsletterApp } from './app';
 
 /**

@@ -20,8 +20,9 @@ export interface NodeDraw {
   publishIn: Phase;
   /** Candidate providers: node `seed % n`. Dropped when not a provider, itself, a repeat or a cycle. */
   requireSeeds: number[];
-  prepareSteps: Step[];
-  startSteps: Step[];
+  /** Async steps of each phase: before publishing (or failing late) and after. */
+  prepareSteps: [Step[], Step[]];
+  startSteps: [Step[], Step[]];
   /** Whether it takes a config class (`@IsInt() n = 1`) and is given a valid `n` in config. */
   configured: boolean;
 }
@@ -61,8 +62,8 @@ export const nodeArb: fc.Arbitrary<NodeDraw> = fc.record({
   provides: fc.boolean(),
   publishIn: fc.constantFrom<Phase>('prepare', 'start'),
   requireSeeds: fc.array(fc.nat(), { maxLength: 3 }),
-  prepareSteps: fc.array(stepArb, { maxLength: 3 }),
-  startSteps: fc.array(stepArb, { maxLength: 3 }),
+  prepareSteps: fc.tuple(fc.array(stepArb, { maxLength: 2 }), fc.array(stepArb, { maxLength: 2 })),
+  startSteps: fc.tuple(fc.array(stepArb, { maxLength: 2 }), fc.array(stepArb, { maxLength: 2 })),
   configured: fc.boolean(),
 });
 
@@ -129,7 +130,7 @@ export function buildSpec(draws: readonly NodeDraw[], failure?: FailureDraw): Tr
 
 /** One entry of the shared log. */
 export type LogEntry =
-  | { readonly type: 'construct' | 'prepare-begin' | 'start-begin' | 'start-end'; readonly path: string }
+  | { readonly type: 'construct' | 'prepare-begin' | 'prepare-end' | 'start-begin' | 'start-end'; readonly path: string }
   | { readonly type: 'published'; readonly path: string }
   | { readonly type: 'register' | 'teardown'; readonly path: string; readonly label: string }
   | { readonly type: 'failed'; readonly path: string; readonly phase: string }
@@ -180,21 +181,23 @@ export function buildTree(spec: TreeSpec, log: LogEntry[]): BuiltTree {
     const phase = async (ctx: Context, which: Phase): Promise<void> => {
       log.push({ type: which === 'prepare' ? 'prepare-begin' : 'start-begin', path: node.path });
       register(ctx, which);
-      if (failure?.target === node.index && failure.kind === 'timeout' && failure.hangIn === which) {
-        if (!failure.early) await run(which === 'prepare' ? node.prepareSteps : node.startSteps);
+      const [before, after] = which === 'prepare' ? node.prepareSteps : node.startSteps;
+      if (failing(node, 'timeout') && failure!.hangIn === which) {
+        if (!failure!.early) await run(before);
         await new Promise<never>(() => undefined);
       }
       const injected = failing(node, which);
       if (injected && failure!.early) throw new Error(`injected ${which} failure`);
-      await run(which === 'prepare' ? node.prepareSteps : node.startSteps);
+      await run(before);
       if (node.provides && node.publishIn === which) publish(ctx);
-      await run(which === 'prepare' ? node.startSteps : node.prepareSteps);
+      await run(after);
       if (injected) throw new Error(`injected ${which} failure`);
-      if (which === 'start') log.push({ type: 'start-end', path: node.path });
+      log.push({ type: which === 'prepare' ? 'prepare-end' : 'start-end', path: node.path });
     };
 
     class Generated extends Component {
-      constructor(config?: NodeConfig) {
+      // A rest parameter keeps `length` 0: a component without a config class takes no parameter.
+      constructor(...[config]: [NodeConfig?]) {
         super();
         if (node.configured && !(config instanceof NodeConfig)) throw new Error(`expected a NodeConfig, got ${String(config)}`);
         log.push({ type: 'construct', path: node.path });

@@ -1,0 +1,41 @@
+import { createRequire } from 'node:module';
+
+interface SwcCore {
+  transformFileSync(path: string, options: object): { code: string };
+}
+
+let installed = false;
+
+/**
+ * Lets `module:Export` component types name TypeScript files: `.ts` modules are compiled on load
+ * with @swc/core (decorators and their metadata included), when @swc/core is installed in the
+ * project or beside asphalt-ts. Compiled JavaScript needs nothing of this.
+ */
+export function installTypeScriptHook(basedir: string): boolean {
+  if (installed) return true;
+  let swc: SwcCore;
+  try {
+    swc = createRequire(`${basedir}/noop.js`)('@swc/core') as SwcCore;
+  } catch {
+    try {
+      swc = require('@swc/core') as SwcCore;
+    } catch {
+      return false;
+    }
+  }
+  const options = {
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  };
+  type Loader = (module: { _compile(code: string, filename: string): void }, filename: string) => void;
+  (require.extensions as unknown as Record<string, Loader>)['.ts'] = (module, filename) => {
+    module._compile(swc.transformFileSync(filename, options).code, filename);
+  };
+  installed = true;
+  return true;
+}

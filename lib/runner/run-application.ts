@@ -1,0 +1,125 @@
+import { CLIApplicationComponent, type ComponentType } from '../components/component';
+import { Signal } from '../events/signal';
+import type { Application } from '../lifecycle/application';
+import { bootstrap, type BootstrapOptions } from '../lifecycle/bootstrap';
+import type { LifecycleEvent } from '../lifecycle/lifecycle-event';
+import type { Logger } from '../lifecycle/logger';
+import type { LogFormat, LogLevel } from '../config/runner-settings';
+import { createLogger } from './create-logger';
+
+/** Options of {@link runApplication}. */
+export interface RunApplicationOptions extends Omit<BootstrapOptions, 'signal' | 'events'> {
+  logLevel?: LogLevel;
+  logFormat?: LogFormat;
+  /** Milliseconds a graceful stop may take after SIGINT/SIGTERM before the process is forced out. */
+  shutdownDeadline?: number;
+  /** Handle SIGINT and SIGTERM (default true). */
+  handleSignals?: boolean;
+}
+
+const signalCodes = { SIGINT: 130, SIGTERM: 143 } as const;
+type HandledSignal = keyof typeof signalCodes;
+
+/**
+ * Starts the application, runs it until it ends (a `CLIApplicationComponent`'s `run()` returns)
+ * or until SIGINT/SIGTERM, stops it, and resolves with the exit code: 0 after a clean run and
+ * stop, 1 for a startup failure or a failure in `run()` or stop, `run()`'s own code (0-127). A
+ * signal during startup aborts it cleanly. A second signal, or the shutdown deadline passing,
+ * forces the process out (130 for SIGINT, 143 for SIGTERM), naming the components that had not
+ * stopped.
+ *
+ * @example
+ * process.exitCode = await runApplication(App, config, { logLevel: 'debug' });
+ */
+export async function runApplication(root: ComponentType, config?: unknown, options: RunApplicationOptions = {}): Promise<number> {
+  const logger: Logger = options.logger ?? createLogger(options.logLevel, options.logFormat);
+  const deadline = options.shutdownDeadline ?? 15_000;
+  const events = new Signal<LifecycleEvent>({ name: 'lifecycle' });
+  events.connect((event) => {
+    if (event.type === 'started') logger.info({ path: event.path, ms: Math.round(event.ms) }, `${event.path} started (${event.ms.toFixed(1)} ms)`);
+  });
+  const startup = new AbortController();
+  let app: Application | undefined;
+  let received: HandledSignal | undefined;
+  let stopRequested!: () => void;
+  const stopRequest = new Promise<void>((resolve) => (stopRequested = resolve));
+
+  const force = (why: string, code: number): void => {
+    const pending = app
+      ? [...app.graph.nodes.values()].filter((n) => n.state !== 'stopped').map((n) => `${n.path} (${n.state})`)
+      : [];
+    logger.error(
+      { pending },
+      `${why}; forcing exit with code ${code}.` + (pending.length ? ` Components not stopped: ${pending.join(', ')}` : ''),
+    );
+    process.exit(code);
+  };
+  const onSignal = (signal: HandledSignal): void => {
+    if (received !== undefined) return force(`received ${signal} again while stopping`, signalCodes[signal]);
+    received = signal;
+    logger.info({ signal }, `received ${signal}: stopping (deadline ${deadline} ms; send it again to force)`);
+    setTimeout(() => force(`the shutdown deadline of ${deadline} ms passed`, signalCodes[signal]), deadline).unref();
+    startup.abort(new Error(`received ${signal}`));
+    stopRequested();
+  };
+  const handlers = { SIGINT: () => onSignal('SIGINT'), SIGTERM: () => onSignal('SIGTERM') };
+  if (options.handleSignals !== false) for (const [s, h] of Object.entries(handlers)) process.on(s, h);
+
+  try {
+    try {
+      app = await bootstrap(root, config, { ...options, logger, events, signal: startup.signal });
+    } catch (error) {
+      if (received !== undefined) {
+        logger.info({}, `startup aborted by ${received}; everything that had started was stopped`);
+        return 0;
+      }
+      logger.error({ err: error }, error instanceof Error ? error.message : String(error));
+      return 1;
+    }
+    const taskFailure = new Promise<unknown>((resolve) => app!.context.taskFailed.connect((event) => resolve(event.error)));
+    let code = 0;
+    if (app.root instanceof CLIApplicationComponent) {
+      code = await runCli(app, logger, Promise.race([stopRequest, taskFailure]));
+    } else {
+      const failure = await Promise.race([stopRequest.then(() => undefined), taskFailure]);
+      if (failure !== undefined) {
+        logger.error({ err: failure }, `stopping: ${failure instanceof Error ? failure.message : String(failure)}`);
+        code = 1;
+      }
+    }
+    try {
+      await app.stop();
+      logger.info({}, 'stopped');
+    } catch (error) {
+      logger.error({ err: error }, error instanceof Error ? error.message : String(error));
+      code = code || 1;
+    }
+    return code;
+  } finally {
+    if (options.handleSignals !== false) for (const [s, h] of Object.entries(handlers)) process.off(s, h);
+  }
+}
+
+async function runCli(app: Application, logger: Logger, interrupted: Promise<unknown>): Promise<number> {
+  const root = app.root as CLIApplicationComponent;
+  let result: unknown;
+  try {
+    const outcome = await Promise.race([
+      root.run(app.context).then((value) => ({ value })),
+      interrupted.then((failure) => ({ interrupted: true as const, failure })),
+    ]);
+    if ('interrupted' in outcome) {
+      if (outcome.failure === undefined) return 0;
+      logger.error({ err: outcome.failure }, `stopping: ${outcome.failure instanceof Error ? outcome.failure.message : String(outcome.failure)}`);
+      return 1;
+    }
+    result = outcome.value;
+  } catch (error) {
+    logger.error({ err: error }, `run() failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 1;
+  }
+  if (result === undefined) return 0;
+  if (typeof result === 'number' && Number.isInteger(result) && result >= 0 && result <= 127) return result;
+  logger.warn({ result }, `run() returned ${JSON.stringify(result)}, which is not an exit code (an integer 0-127); exiting with 1`);
+  return 1;
+}
