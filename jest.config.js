@@ -16,6 +16,7 @@ module.exports = {
   roots: ['<rootDir>/spec'],
   testMatch: ['**/*.spec.ts'],
   setupFiles: ['reflect-metadata'],
+  globalSetup: '<rootDir>/spec/global-setup.js',
   transform: {
     '^.+\\.ts$': ['@swc/jest', swc],
     '^.+\\.m?js$': ['@swc/jest', swcJs],

@@ -11,8 +11,4 @@ if (existsSync(join(root, 'lib', 'cli', 'main.ts'))) {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
 }
-require(join(root, 'dist', 'lib', 'cli', 'main.js'))
-  .main(process.argv.slice(2))
-  .then((code) => {
-    process.exitCode = code;
-  });
+require(join(root, 'dist', 'lib', 'cli', 'bin.js'));

@@ -67,6 +67,7 @@ export type { RequiresOptions } from './components/requires';
 export { component } from './components/component-decorator';
 export type { ComponentOptions, NameSpec } from './components/component-metadata';
 export { registerComponentType } from './components/component-registry';
+export { ContainerComponent } from './components/container-component';
 
 // Config
 export { validateConfig } from './config/validate-config';

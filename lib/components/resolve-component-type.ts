@@ -3,6 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { ComponentTypeError } from '../errors';
 import { Component, type ComponentType } from './component';
 import { registeredComponentNames, registeredComponentType } from './component-registry';
+import './container-component';
 
 type ComponentClass = abstract new (...args: never[]) => Component;
 

@@ -1,5 +1,3 @@
-import { closestMatch, editDistance } from '../util/closest-match';
-
 /**
  * Where each configuration value came from, by dotted path.
  *
@@ -7,6 +5,8 @@ import { closestMatch, editDistance } from '../util/closest-match';
  * (`a\.b` is the single key `a.b`), the same syntax `--set` accepts. Array items are addressed by
  * index (`servers.1.port`). The root is the empty path `''`.
  */
+
+import { closestMatch, editDistance } from '../util/closest-match';
 
 /** The origin of one value. */
 export interface ValueSource {

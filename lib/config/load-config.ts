@@ -95,7 +95,7 @@ export interface LoadedConfig {
  *
  * Tag paths are relative to the file that names them. Any other tag is an error. Keys must be
  * non-empty scalars; duplicate keys, `__proto__`, nesting deeper than 200 levels and more than
- * 200,000 values (aliases expanded) are errors.
+ * 100,000 values (aliases expanded) are errors.
  *
  * ## Order of precedence
  * 1. The files, deep-merged in order: mappings merge key by key, anything else (lists included)
@@ -163,6 +163,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const issuesBeforeServices = issues.length;
   const selection = selectService(tree.services, sources, options.service, env, issues);
   if (!complete) issues.splice(issuesBeforeServices); // guesses from an incomplete configuration
+  const serviceFailed = issues.length > issuesBeforeServices;
   let root: PlainRecord = {};
   const rootSources = new SourceMap();
   for (const key of SERVICE_KEYS) {
@@ -197,7 +198,8 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
 
   const component = root.component;
   if (component === undefined) {
-    if (complete) {
+    // Without every file, or without the service, the component may well be where we cannot see.
+    if (complete && !serviceFailed) {
       const where = selection.name === undefined ? '' : ` (at the top level or in services.${selection.name})`;
       issues.push({
         path: 'component',

@@ -10,7 +10,11 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const LOG_FORMATS = ['json', 'pretty', 'auto'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
-/** How the runner behaves: the `runner:` section of the config, validated with convict. */
+/**
+ * How the runner behaves: the `runner:` section of the config, validated with convict. The
+ * millisecond settings are whole numbers (a string of digits, as `!Env` and environment variables
+ * give, is accepted); the timeouts are at least 1 and at most 2147483647 (Node's timer limit).
+ */
 export interface RunnerSettings {
   /** Lowest level logged. Default `info`. Env `ASPHALT_LOG_LEVEL`. */
   readonly logLevel: LogLevel;
@@ -79,13 +83,24 @@ function checkMilliseconds(value: unknown, min: number, note?: string): string |
   return `must be a whole number of milliseconds from ${min} to ${MAX_TIMER_MS}${note ? ` (${note})` : ''}, got ${kind}`;
 }
 
+/**
+ * Environment variables (and `!Env` values) are strings: a string of digits becomes a number for
+ * the millisecond settings; anything else is left for validation to reject.
+ */
+function milliseconds(value: unknown): unknown {
+  return typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+}
+
+/** `value` as the setting takes it (digit strings for millisecond settings). */
+export function coerceRunnerSetting(name: RunnerSettingName, value: unknown): unknown {
+  return name === 'logLevel' || name === 'logFormat' ? value : milliseconds(value);
+}
+
 function registerFormats(): void {
   const validate = (name: RunnerSettingName) => (value: unknown) => {
     const problem = checkRunnerSetting(name, value);
     if (problem !== undefined) throw new Error(problem);
   };
-  // Environment variables are strings; only plain digit strings become numbers.
-  const milliseconds = (value: unknown) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value);
   convict.addFormat({ name: 'asphalt-log-level', validate: validate('logLevel') });
   convict.addFormat({ name: 'asphalt-log-format', validate: validate('logFormat') });
   convict.addFormat({ name: 'asphalt-timeout', validate: validate('startTimeout'), coerce: milliseconds });
@@ -151,9 +166,9 @@ export function resolveRunnerSettings(
     });
   } else if (isPlainRecord(file)) {
     for (const [name, value] of Object.entries(file)) {
-      const source = inputs.fileSources.get(name) ?? inputs.fileSources.get('');
+      const source = inputs.fileSources.get(childPath('', name)) ?? inputs.fileSources.get('');
       if (acceptable(name, value, source, issues)) {
-        fromFile[name] = value;
+        fromFile[name] = coerceRunnerSetting(name, value);
         if (source !== undefined) sources.set(name, source);
       }
     }
@@ -172,7 +187,7 @@ export function resolveRunnerSettings(
   }
   for (const { name, value, source } of inputs.overrides) {
     if (!acceptable(name, value, source, issues)) continue;
-    config.set(name as string, value);
+    config.set(name as string, coerceRunnerSetting(name, value));
     sources.set(name, source);
   }
 
@@ -186,7 +201,7 @@ export function resolveRunnerSettings(
   return { settings: config.getProperties(), sources };
 }
 
-/** Whether `name` is a runner setting and `value` suits it; reports the problem if not. */
+/** Whether `name` is a runner setting and `value` (coerced) suits it; reports the problem if not. */
 function acceptable(name: string, value: unknown, source: ValueSource | undefined, issues: ConfigIssue[]): name is RunnerSettingName {
   if (!(RUNNER_SETTING_NAMES as string[]).includes(name)) {
     issues.push({
@@ -196,7 +211,7 @@ function acceptable(name: string, value: unknown, source: ValueSource | undefine
     });
     return false;
   }
-  const problem = checkRunnerSetting(name as RunnerSettingName, value);
+  const problem = checkRunnerSetting(name as RunnerSettingName, coerceRunnerSetting(name as RunnerSettingName, value));
   if (problem === undefined) return true;
   issues.push({ path: childPath('runner', name), message: problem, value, source: source?.label });
   return false;

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type YAMLError } from 'yaml';
 import type { ConfigIssue } from '../errors';
 import { childPath, SourceMap, type ValueSource } from './config-sources';
 
@@ -15,7 +15,7 @@ const STANDARD_TAGS = new Set(
 /** Deeper nesting than this is refused (it is never a real configuration, and walking it costs stack). */
 export const MAX_DEPTH = 200;
 /** More nodes than this (aliases expanded) are refused, which defuses "billion laughs" documents. */
-export const MAX_NODES = 200_000;
+export const MAX_NODES = 100_000;
 /** At most this many YAML syntax errors are listed per document. */
 const MAX_SYNTAX_ERRORS = 5;
 
@@ -66,7 +66,7 @@ export function parseYaml(text: string, path: string, context: YamlContext): Par
   ];
   if (problems.length > 0) {
     for (const problem of problems.slice(0, MAX_SYNTAX_ERRORS)) {
-      context.issues.push(syntaxIssue(problem, text, lineCounter, path, context));
+      context.issues.push(syntaxIssue(doc, problem, text, lineCounter, path, context));
     }
     if (problems.length > MAX_SYNTAX_ERRORS) {
       context.issues.push({
@@ -76,20 +76,45 @@ export function parseYaml(text: string, path: string, context: YamlContext): Par
     }
     return { value: undefined, ok: false, sources };
   }
-  const walker = new Walker(doc, lineCounter, context, sources);
+  const walker = new Walker(doc, text, lineCounter, context, sources);
   const value = walker.walk(doc.contents, path, 0, undefined);
   return { value, ok: context.issues.length === issueCount, sources };
 }
 
 /** A YAML syntax error as an issue: `file:line:col`, the message, the offending line and a caret. */
-function syntaxIssue(error: YAMLError, text: string, lineCounter: LineCounter, path: string, context: YamlContext): ConfigIssue {
-  const offset = Math.min(Math.max(error.pos[0], 0), text.length);
+function syntaxIssue(doc: Document, error: YAMLError, text: string, lineCounter: LineCounter, path: string, context: YamlContext): ConfigIssue {
+  let offset = Math.min(Math.max(error.pos[0], 0), text.length);
+  let message = error.message;
+  if (error.code === 'MISSING_CHAR' && /quote/.test(message)) {
+    // The error is reported where the text ends; point at the opening quote instead.
+    const start = quotedScalarStart(doc, offset);
+    if (start !== undefined) {
+      offset = start;
+      message += ' (the quoted string that starts here is never closed)';
+    }
+  }
   const { line, col } = lineCounter.linePos(offset);
   const where = context.positions ? `${context.label}:${line}:${col}` : context.label;
   const lineStart = lineCounter.lineStarts[line - 1] ?? 0;
   const lineEnd = text.indexOf('\n', lineStart);
   const lineText = text.slice(lineStart, lineEnd === -1 ? text.length : lineEnd).replace(/\r$/, '');
-  return { path, message: `${where}: YAML syntax error: ${error.message}\n${caretSnippet(lineText, line, col)}` };
+  return { path, message: `${where}: YAML syntax error: ${message}\n${caretSnippet(lineText, line, col)}` };
+}
+
+/** The start of the quoted scalar that ends at `offset`, if there is one. */
+function quotedScalarStart(doc: Document, offset: number): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Scalar(_key, node) {
+      const range = node.range;
+      if (range && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && range[0] < offset && offset <= range[1]) {
+        found = range[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 /** The line with its number and a caret under column `col` (1-based), long lines shortened. */
@@ -114,9 +139,12 @@ class Walker {
   #nodes = 0;
   #tooDeep = false;
   #tooMany = false;
+  /** `Alias.resolve` searches the whole document each time; expanding aliases must not. */
+  readonly #aliases = new Map<unknown, unknown>();
 
   constructor(
     private readonly doc: Document,
+    private readonly text: string,
     private readonly lineCounter: LineCounter,
     private readonly context: YamlContext,
     private readonly sources: SourceMap,
@@ -140,7 +168,7 @@ class Walker {
       return null;
     }
     if (isAlias(node)) {
-      const target = node.resolve(this.doc);
+      const target = this.resolveAlias(node);
       const value = this.walk(target, path, depth + 1, this.at(node));
       this.sources.set(path, this.at(node) ?? this.source(undefined));
       return value;
@@ -178,7 +206,7 @@ class Walker {
 
   /** A mapping key as a string: scalars only, no empty keys, no `__proto__`. */
   private key(node: Node, path: string): string | undefined {
-    const target = isAlias(node) ? node.resolve(this.doc) : node;
+    const target = isAlias(node) ? this.resolveAlias(node) : node;
     const where = this.at(node) ?? this.source(undefined);
     const tag = (target as { tag?: string } | null | undefined)?.tag;
     if (tag !== undefined && !STANDARD_TAGS.has(tag)) {
@@ -204,6 +232,11 @@ class Walker {
       return undefined;
     }
     return key;
+  }
+
+  private resolveAlias(alias: Alias): unknown {
+    if (!this.#aliases.has(alias)) this.#aliases.set(alias, alias.resolve(this.doc));
+    return this.#aliases.get(alias);
   }
 
   private scalar(value: unknown, path: string, here: ValueSource): unknown {
@@ -272,10 +305,11 @@ class Walker {
     this.context.issues.push(source === undefined ? { path, message } : { path, message, source: source.label });
   }
 
-  /** The source of `node`'s position, if it has one. */
+  /** The source of `node`'s position (its tag's, when it has one), if it has a position. */
   private at(node: Node): ValueSource | undefined {
-    const range = (node as { range?: readonly number[] } | null | undefined)?.range;
-    return range === undefined ? undefined : this.source(range[0]);
+    const { range, tag } = (node ?? {}) as { range?: readonly number[]; tag?: string };
+    if (range === undefined) return undefined;
+    return this.source(tag === undefined ? range[0] : tagStart(this.text, range[0]!));
   }
 
   private source(offset: number | undefined): ValueSource {
@@ -283,6 +317,22 @@ class Walker {
     const { line, col } = this.lineCounter.linePos(offset);
     return { label: `${this.context.label}:${line}:${col}`, dir: this.context.dir };
   }
+}
+
+/**
+ * Where the tag of a node whose value starts at `offset` begins: the node's range starts after its
+ * properties, so look back over at most two tokens (the tag and an anchor, in either order).
+ */
+function tagStart(text: string, offset: number): number {
+  let i = offset - 1;
+  for (let tokens = 0; tokens < 2; tokens++) {
+    while (i >= 0 && /\s/.test(text[i]!)) i--;
+    while (i >= 0 && !/[\s,[{]/.test(text[i]!)) i--;
+    const start = i + 1;
+    if (text[start] === '!') return start;
+    if (text[start] !== '&') break;
+  }
+  return offset;
 }
 
 /** A file system error in words: `no such file`, `permission denied`, ... */

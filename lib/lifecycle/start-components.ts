@@ -34,6 +34,9 @@ export class Startup {
   readonly #announcements: Announcement[] = [];
   #failure: Failure | undefined;
   #watchdogFired = false;
+  /** Settles when startup fails, so that phases still running are no longer waited for. */
+  #failed!: () => void;
+  readonly #failedPromise = new Promise<'failed'>((resolve) => (this.#failed = () => resolve('failed')));
 
   constructor(resolved: ResolvedGraph, appContext: Context, events: Signal<LifecycleEvent>, logger: Logger) {
     this.#resolved = resolved;
@@ -231,9 +234,15 @@ export class Startup {
       if (!this.#watchdogFired && budget > 20) {
         watchdog = setTimeout(() => this.#watchdog(run), budget / 2);
       }
-      const outcome = await Promise.race([done, timedOut]);
+      const outcome = await Promise.race([done, timedOut, this.#failedPromise]);
       clearTimeout(timer);
       clearTimeout(watchdog);
+      if (outcome === 'failed' && !settled) {
+        // Another component failed or startup was aborted: do not wait for this one to finish;
+        // the rollback tears down what it registered so far.
+        run.timedOut = true;
+        return false;
+      }
       if (outcome === 'timeout') {
         run.timedOut = true;
         const tree = this.pendingTree(run);
@@ -278,6 +287,7 @@ export class Startup {
   #fail(run: ComponentRun | undefined, phase: string, error: unknown): void {
     if (this.#failure) return;
     this.#failure = { run, phase, error };
+    this.#failed();
     if (run) run.node.state = 'failed';
     this.#events.dispatch({ type: 'failed', path: run?.record.path ?? this.root.record.path, phase, error });
     for (const announcement of this.#announcements) announcement.fail(error);

@@ -6,13 +6,13 @@ import type { Logger, LogMethod } from '../lifecycle/logger';
 const order: Record<LogLevel, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: 100 };
 
 /**
- * The runner's logger: pino writing JSON lines to stdout, or a human-readable format when asked or
- * when stdout is a terminal.
+ * The runner's logger: pino writing JSON lines to stderr (stdout stays the application's), or a
+ * human-readable format when asked or when stderr is a terminal.
  */
-export function createLogger(level: LogLevel = 'info', format: LogFormat = 'auto', stream: NodeJS.WritableStream = process.stdout): Logger {
+export function createLogger(level: LogLevel = 'info', format: LogFormat = 'auto', stream: NodeJS.WritableStream = process.stderr): Logger {
   const pretty = format === 'pretty' || (format === 'auto' && (stream as { isTTY?: boolean }).isTTY === true);
   if (!pretty) {
-    const logger = pino({ level, base: undefined }, pino.destination({ dest: 1, sync: true }));
+    const logger = pino({ level, base: undefined }, pino.destination({ dest: 2, sync: true }));
     const bind = (method: 'debug' | 'info' | 'warn' | 'error'): LogMethod => (obj, msg) =>
       typeof obj === 'string' ? logger[method](obj) : logger[method](obj, msg);
     return { debug: bind('debug'), info: bind('info'), warn: bind('warn'), error: bind('error') };

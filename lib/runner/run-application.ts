@@ -81,7 +81,10 @@ export async function runApplication(root: ComponentType, config?: unknown, opti
     if (app.root instanceof CLIApplicationComponent) {
       code = await runCli(app, logger, Promise.race([stopRequest, taskFailure]));
     } else {
-      const failure = await Promise.race([stopRequest.then(() => undefined), taskFailure]);
+      // Nothing else may hold the event loop open (a service task waiting for its abort signal
+      // does not): keep the process alive until a signal or a task failure ends the run.
+      const keepAlive = setInterval(() => undefined, 1 << 30);
+      const failure = await Promise.race([stopRequest.then(() => undefined), taskFailure]).finally(() => clearInterval(keepAlive));
       if (failure !== undefined) {
         logger.error({ err: failure }, `stopping: ${failure instanceof Error ? failure.message : String(failure)}`);
         code = 1;

@@ -59,9 +59,9 @@ const stepArb = fc.constantFrom<Step>('micro', 'macro');
 
 export const nodeArb: fc.Arbitrary<NodeDraw> = fc.record({
   parentSeed: fc.nat(),
-  provides: fc.boolean(),
+  provides: fc.oneof({ arbitrary: fc.constant(true), weight: 3 }, { arbitrary: fc.constant(false), weight: 1 }),
   publishIn: fc.constantFrom<Phase>('prepare', 'start'),
-  requireSeeds: fc.array(fc.nat(), { maxLength: 3 }),
+  requireSeeds: fc.array(fc.nat(), { maxLength: 4 }),
   prepareSteps: fc.tuple(fc.array(stepArb, { maxLength: 2 }), fc.array(stepArb, { maxLength: 2 })),
   startSteps: fc.tuple(fc.array(stepArb, { maxLength: 2 }), fc.array(stepArb, { maxLength: 2 })),
   configured: fc.boolean(),
