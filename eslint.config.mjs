@@ -2,6 +2,8 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  // Plain CommonJS files (jest setup, the bin shim) use require().
+  { files: ['**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -4,6 +4,6 @@ source "$(dirname "$0")/ensure-deps.sh"
 echo "== type-check (tsc --noEmit)"
 npx tsc --noEmit -p tsconfig.json
 echo "== lint (eslint)"
-npx eslint lib spec samples bench
+npx eslint lib spec samples bench bin
 echo "== specs (jest)"
 npx jest --ci "$@"

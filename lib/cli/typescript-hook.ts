@@ -18,7 +18,7 @@ export function installTypeScriptHook(basedir: string): boolean {
     swc = createRequire(`${basedir}/noop.js`)('@swc/core') as SwcCore;
   } catch {
     try {
-      swc = require('@swc/core') as SwcCore;
+      swc = createRequire(__filename)('@swc/core') as SwcCore;
     } catch {
       return false;
     }
