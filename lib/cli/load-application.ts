@@ -1,4 +1,3 @@
-import { dirname, resolve } from 'node:path';
 import type { ComponentType } from '../components/component';
 import { loadConfig, type LoadedConfig } from '../config/load-config';
 import { ConfigError } from '../errors';
@@ -20,7 +19,7 @@ export function loadApplication(args: CliArgs, env: Readonly<Record<string, stri
   if (args.logLevel !== undefined) sets.push(`runner.logLevel=${args.logLevel}`);
   if (args.logFormat !== undefined) sets.push(`runner.logFormat=${args.logFormat}`);
   const loaded = loadConfig({ files: args.files, sets, service: args.service, env });
-  const basedir = loaded.basedir ?? dirname(resolve(args.files[0]!));
+  const basedir = loaded.basedir;
   installTypeScriptHook(basedir);
   const { type, ...rootConfig } = loaded.component;
   if (type === undefined) {
@@ -40,6 +39,7 @@ export function loadApplication(args: CliArgs, env: Readonly<Record<string, stri
       basedir,
       configPath: 'component',
       sources: (path) => loaded.sourceOf(path),
+      typeBasedir: (path) => loaded.typeBasedir(path),
       startTimeout: loaded.runner.startTimeout,
       stopTimeout: loaded.runner.stopTimeout,
     },

@@ -45,7 +45,8 @@ export function validateConfig<C extends object>(
   } else {
     collectUnknownOptions(configClass, input, path, issues);
     // class-transformer constructs the class with no arguments, as `never[]` allows.
-    const instance = plainToInstance(configClass as ClassConstructor<C>, input, { exposeDefaultValues: true });
+    const coerced = coerceStrings(configClass, input);
+    const instance = plainToInstance(configClass as ClassConstructor<C>, coerced, { exposeDefaultValues: true });
     // A config class may declare only defaults; class-validator would call that an unknown value.
     collectViolations(validateSync(instance, { forbidUnknownValues: false }), path, issues);
     if (issues.length === 0) return instance;
@@ -224,4 +225,29 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function kindOf(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/**
+ * Values from `!Env` tags and the environment are strings: a string bound for an option declared
+ * `number` or `boolean` becomes one when it reads exactly as one (`"8080"`, `"-1.5"`, `"true"`,
+ * `"false"`). Anything else is left as it is, so validation reports the original value.
+ */
+function coerceStrings(configClass: ConfigClass, input: Record<string, unknown>): Record<string, unknown> {
+  let output: Record<string, unknown> | undefined;
+  let defaults: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(input)) {
+    if (typeof value !== 'string') continue;
+    let type = Reflect.getMetadata('design:type', configClass.prototype as object, key) as unknown;
+    if (type === undefined || type === Object) {
+      // No annotation (`port = 5432`): the default value tells the type.
+      defaults ??= (freshInstance(configClass) ?? {}) as Record<string, unknown>;
+      const fallback = typeof defaults[key];
+      type = fallback === 'number' ? Number : fallback === 'boolean' ? Boolean : type;
+    }
+    let converted: unknown = value;
+    if (type === Number && /^-?(\d+(\.\d+)?|\.\d+)([eE][-+]?\d+)?$/.test(value.trim())) converted = Number(value);
+    else if (type === Boolean && (value === 'true' || value === 'false')) converted = value === 'true';
+    if (converted !== value) (output ??= { ...input })[key] = converted;
+  }
+  return output ?? input;
 }

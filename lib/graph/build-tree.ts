@@ -49,6 +49,8 @@ export interface BuildTreeOptions {
   stopTimeout?: number;
   /** Directory that relative `module:Export` types are resolved from. */
   basedir?: string;
+  /** The directory a relative `type` at this config path is resolved from (the file that set it). */
+  typeBasedir?: (typePath: string) => string | undefined;
   /** Config path of the root component's options, e.g. `component` in a config file. Default ''. */
   configPath?: string;
   /** Where a config value came from, by config path (`components.db.port`), for messages. */
@@ -104,7 +106,8 @@ function instantiate(type: ComponentType, plain: PlainConfig, place: Place): Com
   const { path, configPath, options, problems } = place;
   let cls: ComponentClass;
   try {
-    cls = resolveComponentType(type, `component ${path}`, options.basedir);
+    const basedir = (typeof type === 'string' && options.typeBasedir?.(join(configPath, 'type'))) || options.basedir;
+    cls = resolveComponentType(type, `component ${path}`, basedir);
   } catch (error) {
     problems.push(error as AsphaltError);
     return undefined;

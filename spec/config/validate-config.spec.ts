@@ -229,3 +229,17 @@ describe('describeConfig', () => {
     expect(options[3]).toEqual({ name: 'retries', type: 'number', required: false, default: 3, constraints: [] });
   });
 });
+
+describe('strings from the environment', () => {
+  class EnvConfig {
+    @IsInt() port = 1;
+    @IsBoolean() verbose = false;
+    @IsString() name = 'x';
+  }
+
+  it('become numbers and booleans where the option is declared so, and only when they read as one', () => {
+    const config = validateConfig(EnvConfig, { port: '8080', verbose: 'true', name: '42' }, '');
+    expect(config).toMatchObject({ port: 8080, verbose: true, name: '42' });
+    expect(() => validateConfig(EnvConfig, { port: '80a', verbose: 'yes' }, '')).toThrow(/port: must be an integer number \(got "80a"\)/);
+  });
+});

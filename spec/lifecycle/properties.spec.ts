@@ -255,6 +255,13 @@ async function startWithFailure(spec: TreeSpec): Promise<void> {
   checkStopOrder(spec, log);
 }
 
+/**
+ * Bounds a property's run, shrinking included, below jest's test timeout: past the budget
+ * fast-check stops and reports the smallest counterexample found so far; running out of time
+ * before all cases have run is a failure, never a silent pass with fewer cases.
+ */
+const budget = (ms: number) => ({ interruptAfterTimeLimit: ms, markInterruptAsFailure: true });
+
 describe('lifecycle properties over random component trees', () => {
   it('starts every component after its providers have published and stops it before any of them', async () => {
     await fc.assert(
@@ -284,7 +291,7 @@ describe('lifecycle properties over random component trees', () => {
         checkTeardownsRanOnce(spec, log);
         checkStopOrder(spec, log);
       }),
-      { numRuns: 800 },
+      { numRuns: 800, ...budget(30_000) },
     );
   }, 60_000);
 
@@ -293,7 +300,7 @@ describe('lifecycle properties over random component trees', () => {
       fc.asyncProperty(treeArb(), failureArb(['constructor', 'config', 'prepare', 'start']), async (draws, failure) => {
         await startWithFailure(buildSpec(draws, failure));
       }),
-      { numRuns: 500 },
+      { numRuns: 500, ...budget(30_000) },
     );
   }, 60_000);
 
@@ -302,7 +309,8 @@ describe('lifecycle properties over random component trees', () => {
       fc.asyncProperty(treeArb(8), failureArb(['timeout']), async (draws, failure) => {
         await startWithFailure(buildSpec(draws, failure));
       }),
-      { numRuns: 50 },
+      // Each case (and each shrinking step) waits ~30 ms for the timeout to fire.
+      { numRuns: 50, ...budget(15_000) },
     );
   }, 60_000);
 });

@@ -166,17 +166,18 @@ export function buildTree(spec: TreeSpec, log: LogEntry[]): BuiltTree {
   const failing = (node: NodeSpec, kind: FailureKind): boolean => failure !== undefined && failure.target === node.index && failure.kind === kind;
 
   for (const node of nodes) {
+    // Logged once registered: a phase abandoned after a failure may resume after the rollback has
+    // closed its context, and then registering throws (and nothing is left to tear down).
     const register = (ctx: Context, label: string): void => {
-      log.push({ type: 'register', path: node.path, label });
       ctx.addTeardownCallback(() => void log.push({ type: 'teardown', path: node.path, label }));
+      log.push({ type: 'register', path: node.path, label });
     };
     const publish = (ctx: Context): void => {
-      log.push({ type: 'register', path: node.path, label: 'resource' });
       ctx.addResource(node.path, {
         types: [tokens[node.index]!],
         teardown: () => void log.push({ type: 'teardown', path: node.path, label: 'resource' }),
       });
-      log.push({ type: 'published', path: node.path });
+      log.push({ type: 'register', path: node.path, label: 'resource' }, { type: 'published', path: node.path });
     };
     const phase = async (ctx: Context, which: Phase): Promise<void> => {
       log.push({ type: which === 'prepare' ? 'prepare-begin' : 'start-begin', path: node.path });

@@ -1,0 +1,32 @@
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { repo, runCli, startCli, waitForOutput } from '../cli/run-cli';
+
+jest.setTimeout(30_000);
+
+/** A free loopback port. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('the echo sample', () => {
+  it('runs a server and a client from one config file as two processes and echoes through TCP', async () => {
+    const config = join(repo, 'samples', 'echo', 'config.yaml');
+    const env = { ECHO_PORT: String(await freePort()) };
+    const server = startCli(['run', config, '-s', 'server'], env);
+    try {
+      await waitForOutput(server.output, `echo server listening on 127.0.0.1:${env.ECHO_PORT}`);
+      const client = await runCli(['run', config, '-s', 'client'], env);
+      expect(client).toMatchObject({ code: 0, stdout: 'echo: hello\necho: asphalt-ts\n' });
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    const result = await server.done;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('echo server closed');
+  });
+});
