@@ -1,4 +1,5 @@
 import type { ComponentType } from '../components/component';
+import { discoverComponentTypes } from '../components/discover-component-types';
 import { loadConfig, type LoadedConfig } from '../config/load-config';
 import { ConfigError } from '../errors';
 import type { ResolveOptions } from '../graph/resolve-graph';
@@ -21,6 +22,7 @@ export function loadApplication(args: CliArgs, env: Readonly<Record<string, stri
   const loaded = loadConfig({ files: args.files, sets, service: args.service, env });
   const basedir = loaded.basedir;
   installTypeScriptHook(basedir);
+  discoverComponentTypes(basedir);
   const { type, ...rootConfig } = loaded.component;
   if (type === undefined) {
     throw new ConfigError([

@@ -23,6 +23,7 @@ export function resolveComponentType(type: ComponentType, where: string, basedir
   const colon = type.lastIndexOf(':');
   if (colon <= 0) {
     const registered = registeredComponentType(type);
+    if (typeof registered === 'string') return resolveComponentType(registered, `${where} (registered type '${type}')`, basedir);
     if (registered) return registered;
     const known = registeredComponentNames();
     throw new ComponentTypeError(

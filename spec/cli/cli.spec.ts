@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repo, runCli, startCli, waitForOutput, writeConfigs } from './run-cli';
 
@@ -200,5 +200,26 @@ describe('usage errors', () => {
     const result = await runCli(['run', 'does-not-exist.yaml']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('does-not-exist.yaml');
+  });
+});
+
+describe('component types from packages', () => {
+  it('uses the short names that installed packages declare in their package.json', async () => {
+    const files = writeConfigs({
+      'package.json': JSON.stringify({ name: 'my-app', dependencies: { 'fake-db': '1.0.0' } }),
+      'app.yaml': 'component:\n  type: container\n  components:\n    db: { type: fakedb }\n    client: { type: FIXTURES/apps:Client }\n',
+      'typo.yaml': 'component:\n  type: container\n  components:\n    db: { type: fakdb }\n',
+    });
+    const pkg = join(files.dir, 'node_modules', 'fake-db');
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(
+      join(pkg, 'package.json'),
+      JSON.stringify({ name: 'fake-db', asphalt: { components: { fakedb: `${join(__dirname, 'fixtures', 'apps')}:Server` } } }),
+    );
+    expect(await runCli(['check', files['app.yaml']!])).toMatchObject({ code: 0, stdout: 'ok: 3 component(s), 1 dependency edge(s)\n' });
+    const typo = await runCli(['check', files['typo.yaml']!]);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain("unknown component type 'fakdb'");
+    expect(typo.stderr).toContain('fakedb (fake-db)');
   });
 });

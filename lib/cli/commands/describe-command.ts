@@ -1,4 +1,5 @@
 import { componentMetadata } from '../../components/component-metadata';
+import { discoverComponentTypes } from '../../components/discover-component-types';
 import { configClassOf } from '../../components/config-class-of';
 import { resolveComponentType } from '../../components/resolve-component-type';
 import { describeConfig } from '../../config/describe-config';
@@ -10,6 +11,7 @@ import { installTypeScriptHook } from '../typescript-hook';
 export function describeCommand(args: CliArgs, out: NodeJS.WritableStream): number {
   const typeName = args.files[0]!;
   installTypeScriptHook(process.cwd());
+  discoverComponentTypes(process.cwd());
   const type = resolveComponentType(typeName, `describe ${typeName}`, process.cwd());
   const meta = componentMetadata(type);
   const lines = [`${type.name} (${typeName})`];
