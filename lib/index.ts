@@ -96,3 +96,13 @@ export { Application } from './lifecycle/application';
 export type { LifecycleEvent } from './lifecycle/lifecycle-event';
 export type { Logger, LogMethod } from './lifecycle/logger';
 export { silentLogger, stderrLogger } from './lifecycle/logger';
+
+// Runner and CLI
+export { runApplication } from './runner/run-application';
+export type { RunApplicationOptions } from './runner/run-application';
+export { createLogger } from './runner/create-logger';
+export { loadConfig } from './config/load-config';
+export type { LoadConfigOptions, LoadedConfig } from './config/load-config';
+export type { LogFormat, LogLevel, RunnerSettings } from './config/runner-settings';
+export { CliUsageError } from './cli/cli-error';
+export { main as cli } from './cli/main';

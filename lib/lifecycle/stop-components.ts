@@ -1,4 +1,5 @@
 import { AsphaltError } from '../errors';
+import { describeKey } from '../resources/resource-key';
 import type { ProviderRef } from '../graph/resolve-graph';
 import type { Signal } from '../events/signal';
 import type { ComponentRun } from './component-run';
@@ -64,12 +65,16 @@ export async function stopComponents(
       order(own.start, theirs.start ?? theirs.prepare);
       order(theirs.prepare, own.prepare);
     }
-    (providers.get(run.record) ?? []).forEach((provider) => {
+    (providers.get(run.record) ?? []).forEach((provider, i) => {
       if (provider === undefined || provider === 'context') return;
       const providerRun = byRecord.get(provider)!;
       const theirs = steps.get(providerRun);
       if (!theirs || isAncestor(providerRun, run)) return;
-      order(own.prepare, theirs.start ?? theirs.prepare);
+      // The consumer stops before the teardown of the phase that published what it required.
+      // Every constraint here orders by when things began during start, so the stop graph is acyclic.
+      const requirement = run.record.requires[i]!;
+      const phase = providerRun.publishedIn.get(`${describeKey(requirement.key)} '${requirement.name}'`);
+      order(own.prepare, phase === 'prepare' ? theirs.prepare : (theirs.start ?? theirs.prepare));
     });
   }
 
