@@ -189,6 +189,9 @@ export class ComponentStartError extends AsphaltError {
   ) {
     super(message, options);
   }
+
+  /** Set when stopping what had started also failed: the `TeardownError` of that rollback. */
+  rollbackError?: unknown;
 }
 
 /** A component did not finish `prepare()` + `start()` within its start timeout. */

@@ -69,7 +69,8 @@ export async function bootstrap(root: ComponentType, config?: unknown, options: 
     try {
       await stop(error);
     } catch (failure) {
-      (error as { rollbackErrors?: unknown }).rollbackErrors = failure;
+      error.rollbackError = failure;
+      logger.error({ err: failure }, `rolling back the failed startup also failed: ${failure instanceof Error ? failure.message : String(failure)}`);
     }
     throw error;
   }
