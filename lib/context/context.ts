@@ -18,6 +18,7 @@ import { closestMatch } from '../util/closest-match';
 import { startServiceTask, type ServiceTaskOptions, type TaskHandle } from '../concurrency/service-task';
 import type { TaskFailedEvent } from '../concurrency/task-failed-event';
 import { Announcement } from './announcement';
+import { describeValue, FactoryRecord, isAsyncFunction, isPromiseLike, type OwnEntry } from './factory-record';
 import { announce, hasOwnResource, isVisible, reportTaskFailure } from './internal';
 
 /** `open`: usable; `closing`: teardown callbacks are running; `closed`: done. */
@@ -55,34 +56,7 @@ export interface LookupOptions {
   optional?: boolean;
 }
 
-class FactoryRecord {
-  constructor(
-    readonly factory: () => unknown,
-    readonly keys: readonly ResourceKey<unknown>[],
-    readonly name: string,
-    readonly description: string | undefined,
-    readonly teardown: ((value: never, error: unknown) => unknown) | undefined,
-  ) {}
-}
-
-interface OwnEntry {
-  readonly value: unknown;
-  readonly description: string;
-}
-
 const storage = new AsyncLocalStorage<Context>();
-
-const isAsyncFunction = (fn: () => unknown): boolean => fn.constructor?.name === 'AsyncFunction';
-
-const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
-  typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
-
-function describeValue(value: unknown, description: string | undefined): string {
-  if (description) return description;
-  if (value instanceof FactoryRecord) return 'a resource factory';
-  const ctor = (value as { constructor?: { name?: string } }).constructor?.name;
-  return ctor ? `a ${ctor} instance` : `a ${typeof value}`;
-}
 
 /**
  * Holds resources keyed by (key, name) and the callbacks that tear them down. A child context
