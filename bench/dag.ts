@@ -14,11 +14,15 @@ import { formatRatio, gcExposed, type Row, type TargetCheck } from './harness';
 //   idiomatic way. A counter checks after each boot that all N nodes ran (and, with teardown,
 //   that all N stopped), so no framework can skip work.
 // - Declarations (asphalt component classes, Nest module classes, avvio plugin functions, Effect
-//   layer values) are created once, outside the timing, like the code of an application. What is
-//   timed is what a running application pays: bootstrap to resolved / ready / built.
+//   layer values) are the application's code: made afresh for every rep (so no framework reuses
+//   what it cached on a class during an earlier boot), outside the timing. What is timed is what
+//   a starting process pays: bootstrap to resolved / ready / built.
 // - inversify has no startup phase: its timed boot is `new Container()` + N bindings + `get` of
 //   every binding (it resolves lazily, so resolving all is what "started" means there).
 // - Slow nodes sleep with `setTimeout` (asphalt, avvio, NestJS, baselines) or `Effect.sleep`.
+// - One process for all: once asphalt has run a `Context.run` (AsyncLocalStorage), Node 20 keeps
+//   its promise hooks on, and every promise of every peer measured after it pays for them too.
+//   That handicaps the promise-heavy peers (NestJS) a little; it never favours them.
 
 /** A layered DAG: node `i` requires `deps[i]` (all in the previous layer); layer 0 requires nothing. */
 export interface Dag {
@@ -309,7 +313,12 @@ export function avvioSubject(dag: Dag, behaviour: Behaviour = TRIVIAL, name = 'a
       counter.checkStarted();
       // close() without a callback returns a promise (avvio/index.js); its typings only list callbacks.
       const close = app.close as unknown as () => Promise<void>;
-      return counter.wrap({ stop: () => close.call(app) });
+      return counter.wrap({
+        stop: async () => {
+          await close.call(app);
+          values = [];
+        },
+      });
     },
   };
 }
@@ -468,6 +477,26 @@ export function promisesBaseline(dag: Dag, behaviour: Behaviour, name = 'bare pr
 
 const gc: () => void = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 
+/** Lets timers and pending callbacks of a stopped app run, so a full GC can free it. */
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
+
+/**
+ * Waits until the heap is stable across full GCs: some peers finish their shutdown in later macrotasks
+ * (Effect's scheduler, NestJS), and until they have, their garbage is still reachable. Without this,
+ * the next measurement would pay for it (time) or see it freed (a negative heap figure).
+ */
+async function quiesce(): Promise<number> {
+  let previous = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 6; i++) {
+    await settle();
+    gc();
+    const used = process.memoryUsage().heapUsed;
+    if (Math.abs(used - previous) < 256 * 1024) return used;
+    previous = used;
+  }
+  return previous;
+}
+
 export interface Timing {
   readonly name: string;
   readonly peer: string;
@@ -479,7 +508,8 @@ export interface Timing {
 }
 
 export interface Plan {
-  readonly subject: Subject;
+  /** Makes the declarations (classes, modules, plugins, layers); called afresh for every rep. */
+  readonly make: () => Subject;
   readonly warmup: number;
   readonly reps: number;
   /** Also measure the retained heap (an extra full GC per rep, outside the timings). */
@@ -490,12 +520,17 @@ export interface Plan {
  * Warms every subject up, then runs the timed reps in interleaved rounds (each round runs one rep
  * of every subject that still has reps left, in a rotated order), so drift of a shared machine
  * spreads over all of them. A full GC runs before every timed boot and stop, outside the timing.
+ *
+ * Every rep gets fresh declarations (as a process booting once has), untimed: nothing a framework
+ * caches on a class or module from an earlier boot survives into the next rep, and the heap
+ * measured (after the declarations exist, then with the app alive) is the app's alone.
  */
 export async function timeSubjects(plans: readonly Plan[]): Promise<Timing[]> {
+  const first: (Subject | undefined)[] = plans.map((plan) => plan.make());
   for (const plan of plans) {
-    for (let w = 0; w < plan.warmup; w++) await (await plan.subject.boot()).stop();
+    for (let w = 0; w < plan.warmup; w++) await (await plan.make().boot()).stop();
   }
-  const timings = plans.map((p): Timing => ({ name: p.subject.name, peer: p.subject.peer, boot: [], stop: [], heap: [] }));
+  const timings = first.map((subject): Timing => ({ name: subject!.name, peer: subject!.peer, boot: [], stop: [], heap: [] }));
   const rounds = Math.max(...plans.map((p) => p.reps));
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < plans.length; k++) {
@@ -503,16 +538,14 @@ export async function timeSubjects(plans: readonly Plan[]): Promise<Timing[]> {
       const plan = plans[i]!;
       if (round >= plan.reps) continue;
       const timing = timings[i]!;
-      gc();
-      const heapBefore = process.memoryUsage().heapUsed;
+      const subject = first[i] ?? plan.make();
+      first[i] = undefined;
+      const heapBefore = await quiesce();
       let t = performance.now();
-      const running = await plan.subject.boot();
+      const running = await subject.boot();
       timing.boot.push(performance.now() - t);
-      if (plan.heap && gcExposed) {
-        gc();
-        timing.heap.push(process.memoryUsage().heapUsed - heapBefore);
-      }
-      gc();
+      if (plan.heap && gcExposed) timing.heap.push((await quiesce()) - heapBefore);
+      else gc();
       t = performance.now();
       await running.stop();
       timing.stop.push(performance.now() - t);

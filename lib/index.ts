@@ -106,3 +106,24 @@ export type { LoadConfigOptions, LoadedConfig } from './config/load-config';
 export type { LogFormat, LogLevel, RunnerSettings } from './config/runner-settings';
 export { CliUsageError } from './cli/cli-error';
 export { main as cli } from './cli/main';
+
+// Bridge
+export { BridgeComponent } from './bridge/bridge-component';
+export { BridgeConfig, BridgeTlsConfig, RemoteExportConfig, RemoteImportConfig } from './bridge/bridge-config';
+export { remote } from './bridge/remote';
+export type { RemoteOptions } from './bridge/remote';
+export { declareRemote } from './bridge/remote-registry';
+export type { DeclareRemoteOptions, RemoteMethodName, RemoteSignalName } from './bridge/remote-registry';
+export { withCallOptions } from './bridge/remote-proxy';
+export type { CallOptions } from './bridge/remote-proxy';
+export {
+  BridgeConnectionError,
+  BridgePayloadError,
+  NoRemoteProviderError,
+  RemoteCallAbortedError,
+  RemoteDeclarationError,
+  RemoteError,
+  RemoteRejectedError,
+  RemoteTimeoutError,
+} from './bridge/bridge-errors';
+export type { RemoteCallSite, RemoteFailure } from './bridge/bridge-errors';

@@ -30,12 +30,12 @@ async function run(): Promise<Result[]> {
   const dag = layeredDag(ASYNC_N, ASYNC_N / ASYNC_LAYERS);
   const slow: Behaviour = { startMs: STEP_MS, stopMs: 0 };
   const plans: Plan[] = [
-    { subject: asphaltSubject(dag, slow), warmup: 1, reps: 7 },
-    { subject: promisesBaseline(dag, slow), warmup: 1, reps: 3 },
-    { subject: effectSubject(dag, slow), warmup: 1, reps: 3 },
-    { subject: nestModulesSubject(dag, slow, 'asyncFactory', 'NestJS N modules, async factories'), warmup: 0, reps: 2 },
-    { subject: nestModulesSubject(dag, slow, 'onModuleInit', 'NestJS N modules, onModuleInit'), warmup: 0, reps: 1 },
-    { subject: avvioSubject(dag, slow), warmup: 0, reps: 1 },
+    { make: () => asphaltSubject(dag, slow), warmup: 1, reps: 7 },
+    { make: () => promisesBaseline(dag, slow), warmup: 1, reps: 3 },
+    { make: () => effectSubject(dag, slow), warmup: 1, reps: 3 },
+    { make: () => nestModulesSubject(dag, slow, 'asyncFactory', 'NestJS N modules, async factories'), warmup: 0, reps: 2 },
+    { make: () => nestModulesSubject(dag, slow, 'onModuleInit', 'NestJS N modules, onModuleInit'), warmup: 0, reps: 1 },
+    { make: () => avvioSubject(dag, slow), warmup: 0, reps: 1 },
   ];
   const timings = await timeSubjects(plans);
   const asphalt = median(timings[0]!.boot);

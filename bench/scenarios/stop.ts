@@ -32,10 +32,10 @@ const CRITICAL_MS = ASYNC_LAYERS * STEP_MS;
 async function run(): Promise<Result[]> {
   const trivialDag = layeredDag(TRIVIAL_N);
   const trivial = await timeSubjects([
-    { subject: asphaltSubject(trivialDag), warmup: 3, reps: 15 },
-    { subject: avvioSubject(trivialDag), warmup: 3, reps: 15 },
-    { subject: nestModulesSubject(trivialDag), warmup: 1, reps: 3 },
-    { subject: effectSubject(trivialDag), warmup: 2, reps: 9 },
+    { make: () => asphaltSubject(trivialDag), warmup: 2, reps: 9 },
+    { make: () => avvioSubject(trivialDag), warmup: 2, reps: 9 },
+    { make: () => nestModulesSubject(trivialDag), warmup: 1, reps: 3 },
+    { make: () => effectSubject(trivialDag), warmup: 2, reps: 9 },
   ]);
   const trivialMs = median(trivial[0]!.stop);
   console.log(`\n## stop ${TRIVIAL_N.toLocaleString('en-US')} trivial components (median ms)`);
@@ -52,10 +52,10 @@ async function run(): Promise<Result[]> {
   const dag = layeredDag(ASYNC_N, ASYNC_N / ASYNC_LAYERS);
   const slow: Behaviour = { startMs: 0, stopMs: STEP_MS };
   const plans: Plan[] = [
-    { subject: asphaltSubject(dag, slow), warmup: 1, reps: 7 },
-    { subject: promisesBaseline(dag, slow), warmup: 1, reps: 3 },
-    { subject: effectSubject(dag, slow, 'Effect Scope.close (parallel scope)', 'parallel'), warmup: 0, reps: 2 },
-    { subject: effectSubject(dag, slow, 'Effect Scope.close (default scope)'), warmup: 0, reps: 1 },
+    { make: () => asphaltSubject(dag, slow), warmup: 1, reps: 7 },
+    { make: () => promisesBaseline(dag, slow), warmup: 1, reps: 3 },
+    { make: () => effectSubject(dag, slow, 'Effect Scope.close (parallel scope)', 'parallel'), warmup: 0, reps: 2 },
+    { make: () => effectSubject(dag, slow, 'Effect Scope.close (default scope)'), warmup: 0, reps: 1 },
   ];
   const timings = await timeSubjects(plans);
   const asphalt = median(timings[0]!.stop);

@@ -53,7 +53,7 @@ export class ComponentContext extends Context {
   override getResource<T>(key: ResourceKey<T>, name: string | undefined, options: { optional: true }): Promise<T | undefined>;
   override getResource<T>(key: ResourceKey<T>, name?: string, options?: LookupOptions): Promise<T | undefined>;
   override async getResource<T>(key: ResourceKey<T>, name?: string, options?: LookupOptions): Promise<T | undefined> {
-    const label = `${describeKey(key)} '${name ?? 'default'}'`;
+    const label = `ctx.getResource(${describeKey(key)} '${name ?? 'default'}')`;
     this.waits.add(label);
     try {
       return await super.getResource(key, name, options);

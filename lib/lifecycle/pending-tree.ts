@@ -54,7 +54,7 @@ function describe(run: ComponentRun, now: number, providers: ReadonlyMap<unknown
     const waits = [...run.ctx.waits];
     return (
       `${head}, start timeout ${record.startTimeout} ms]` +
-      (waits.length ? ` in ${inside}: waiting for ctx.getResource(${waits.join(', ')})` : ` in ${inside}`)
+      (waits.length ? ` in ${inside}: waiting for ${waits.join(', ')}` : ` in ${inside}`)
     );
   }
   if (node.state === 'starting children') {

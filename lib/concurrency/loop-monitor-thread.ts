@@ -1,0 +1,127 @@
+/** Slots of the monitor's shared Int32Array. */
+export const BEAT = 0;
+export const CAPTURING = 1;
+
+/** What the monitor thread posts to the main thread. */
+export type MonitorMessage =
+  | { readonly type: 'captured'; readonly beat: number; readonly label?: string; readonly stack: string; readonly captureMs: number }
+  | { readonly type: 'missed'; readonly beat: number; readonly reason: string };
+
+interface MonitorDeps {
+  readonly inspector: () => typeof import('node:inspector');
+  readonly port: import('node:worker_threads').MessagePort;
+  readonly state: Int32Array;
+  readonly threshold: number;
+  readonly interval: number;
+  readonly probe: string;
+}
+
+/**
+ * The monitor thread. The main thread bumps `state[BEAT]` every `interval` ms from a timer; when
+ * the count has not moved for `threshold + interval` ms, the loop is blocked, and this thread
+ * pauses it through the inspector (`Session.connectToMainThread()`, `Debugger.pause`), evaluates
+ * the probe in the paused frames (the JavaScript stack and the context's label), posts them, and
+ * resumes. It runs as source text in an eval worker, so it is self-contained.
+ */
+function monitorMain(deps: MonitorDeps): void {
+  const { port, state, threshold, interval, probe } = deps;
+  let lastBeat = Atomics.load(state, 0);
+  let lastChange = performance.now();
+  let handled = -1;
+  let busy = false;
+  let unavailable: string | undefined;
+
+  const timer = setInterval(() => {
+    const beat = Atomics.load(state, 0);
+    const now = performance.now();
+    if (beat !== lastBeat) {
+      lastBeat = beat;
+      lastChange = now;
+    } else if (!busy && handled !== beat && now - lastChange > threshold + interval) {
+      handled = beat;
+      void capture(beat);
+    }
+  }, interval);
+  port.on('message', (message: unknown) => {
+    if (message === 'stop') {
+      clearInterval(timer);
+      port.close();
+    }
+  });
+
+  async function capture(beat: number): Promise<void> {
+    if (unavailable !== undefined) {
+      port.postMessage({ type: 'missed', beat, reason: unavailable });
+      return;
+    }
+    busy = true;
+    Atomics.store(state, 1, 1);
+    let session: import('node:inspector').Session | undefined;
+    try {
+      const inspector = deps.inspector();
+      session = new inspector.Session();
+      session.connectToMainThread();
+      const live = session;
+      const post = (method: string, params: object = {}): Promise<Record<string, unknown>> =>
+        new Promise((resolve, reject) =>
+          live.post(method, params, (error, result) => (error ? reject(error) : resolve(result as Record<string, unknown>))),
+        );
+      const paused = new Promise<{ callFrames: { callFrameId: string; functionName: string; url: string; location: { lineNumber: number; columnNumber: number } }[] }>(
+        (resolve) => live.once('Debugger.paused', (message) => resolve(message.params as never)),
+      );
+      const began = performance.now();
+      await post('Debugger.enable');
+      await post('Debugger.pause');
+      const { callFrames } = await paused;
+      if (Atomics.load(state, 0) !== beat) {
+        port.postMessage({ type: 'missed', beat, reason: 'the loop was free again before it could be paused' });
+      } else {
+        // The probe is evaluated in the scope of the innermost frame where it can be found: Node's
+        // internal frames have no `Symbol`, and under a test runner user code may run in its own realm.
+        let value: { label?: string; stack?: string } | undefined;
+        for (const frame of callFrames.slice(0, 20)) {
+          const evaluated = await post('Debugger.evaluateOnCallFrame', {
+            callFrameId: frame.callFrameId,
+            expression: probe,
+            returnByValue: true,
+            silent: true,
+          }).catch(() => undefined);
+          const result = evaluated?.result as { value?: unknown } | undefined;
+          if (evaluated?.exceptionDetails === undefined && typeof result?.value === 'object' && result.value !== null) {
+            value = result.value as { label?: string; stack?: string };
+            break;
+          }
+        }
+        const stack =
+          value?.stack ??
+          callFrames
+            .map((f) => `    at ${f.functionName || '<anonymous>'} (${f.url || 'unknown'}:${f.location.lineNumber + 1}:${f.location.columnNumber + 1})`)
+            .join('\n');
+        port.postMessage({ type: 'captured', beat, label: value?.label, stack, captureMs: performance.now() - began });
+      }
+      Atomics.store(state, 1, 0);
+      await post('Debugger.resume');
+      await post('Debugger.disable');
+    } catch (error) {
+      const reason = `the inspector is not usable: ${(error as Error).message}`;
+      if ((error as { code?: string }).code === 'ERR_INSPECTOR_NOT_AVAILABLE') unavailable = reason;
+      port.postMessage({ type: 'missed', beat, reason });
+    } finally {
+      Atomics.store(state, 1, 0);
+      session?.disconnect();
+      busy = false;
+    }
+  }
+}
+
+/** Internal: the source of the monitor thread, for `new Worker(source, { eval: true })`. */
+export function monitorSource(options: { threshold: number; interval: number; probe: string }): string {
+  return [
+    "'use strict';",
+    "const { workerData } = require('node:worker_threads');",
+    `(${monitorMain.toString()})({`,
+    "  inspector: () => require('node:inspector'), port: workerData.port, state: new Int32Array(workerData.buffer),",
+    `  threshold: ${options.threshold}, interval: ${options.interval}, probe: ${JSON.stringify(options.probe)},`,
+    '});',
+  ].join('\n');
+}
