@@ -532,6 +532,9 @@ export async function timeSubjects(plans: readonly Plan[]): Promise<Timing[]> {
   }
   const timings = first.map((subject): Timing => ({ name: subject!.name, peer: subject!.peer, boot: [], stop: [], heap: [] }));
   const rounds = Math.max(...plans.map((p) => p.reps));
+  // Cleared after each stop: a suspended async frame keeps a stale register alive, and with it the
+  // previous app, which would then count against the next rep's heap figure.
+  let running: Running | undefined;
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < plans.length; k++) {
       const i = (k + round) % plans.length;
@@ -542,13 +545,14 @@ export async function timeSubjects(plans: readonly Plan[]): Promise<Timing[]> {
       first[i] = undefined;
       const heapBefore = await quiesce();
       let t = performance.now();
-      const running = await subject.boot();
+      running = await subject.boot();
       timing.boot.push(performance.now() - t);
       if (plan.heap && gcExposed) timing.heap.push((await quiesce()) - heapBefore);
       else gc();
       t = performance.now();
       await running.stop();
       timing.stop.push(performance.now() - t);
+      running = undefined;
     }
   }
   return timings;

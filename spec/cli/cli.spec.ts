@@ -163,6 +163,10 @@ describe('asphalt check and graph', () => {
     expect((await runCli(['graph', file, '--format', 'dot'])).stdout).toMatch(/^digraph asphalt \{/);
     const json = JSON.parse((await runCli(['graph', file, '--format', 'json'])).stdout) as { nodes: { path: string }[] };
     expect(json.nodes.map((n) => n.path)).toEqual(['root', 'root.server', 'root.client']);
+    const svg = await runCli(['graph', file, '--format', 'svg']);
+    expect(svg.code).toBe(0);
+    expect(svg.stdout).toContain('<svg');
+    expect(svg.stdout).toContain('root.client');
     const out = join(writeConfigs({}).dir, 'graph.mmd');
     expect((await runCli(['graph', file, '-o', out])).code).toBe(0);
     expect(readFileSync(out, 'utf8')).toMatch(/^flowchart LR/);
