@@ -127,3 +127,25 @@ export {
   RemoteTimeoutError,
 } from './bridge/bridge-errors';
 export type { RemoteCallSite, RemoteFailure } from './bridge/bridge-errors';
+
+// Worker threads and the blocked-loop detector
+export { WorkerPool } from './concurrency/worker-pool';
+export type { WorkerPoolOptions, RunTaskOptions, TaskArgs } from './concurrency/worker-pool';
+export { WorkerPoolComponent, WorkerPoolConfig } from './concurrency/worker-pool-component';
+export { defineTask } from './concurrency/task';
+export type { Task, TaskFunction } from './concurrency/task';
+export { resource } from './concurrency/worker-resource';
+export type { Remote } from './concurrency/worker-resource';
+export { exposeToWorkers } from './concurrency/expose-to-workers';
+export { labelContext } from './concurrency/context-label';
+export { LoopMonitor } from './concurrency/loop-monitor';
+export type { LoopMonitorOptions } from './concurrency/loop-monitor';
+export type { LoopBlockedEvent, StackFrame } from './concurrency/loop-blocked-event';
+export { startLoopMonitor } from './concurrency/start-loop-monitor';
+export {
+  WorkerCallError,
+  WorkerPoolClosedError,
+  WorkerQueueFullError,
+  WorkerTaskAbortedError,
+  WorkerTaskNotFoundError,
+} from './concurrency/worker-errors';

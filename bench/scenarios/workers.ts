@@ -89,6 +89,7 @@ export const workers: Scenario = {
     try {
       // Both threads started and the module loaded before the harness calibrates its batch sizes.
       for (let i = 0; i < 100; i++) await Promise.all([pool.run(add, 1, 0), bare.run({ a: 1, b: 0 }, { name: 'piscinaAdd' })]);
+      await ctx.run(() => pool.run(call, 1_000)); // and the worker's call port connected
       const roundTrip: Case[] = [
         {
           name: 'asphalt pool.run(task, 1, 0)',

@@ -5,6 +5,7 @@ import { ComponentStartError, ResourceUnavailableError, StartupTimeoutError } fr
 import type { Signal } from '../events/signal';
 import type { ResolvedGraph } from '../graph/resolve-graph';
 import { describeKey } from '../resources/resource-key';
+import { labelContext } from '../concurrency/context-label';
 import { ComponentContext } from './component-context';
 import type { ComponentRun } from './component-run';
 import type { LifecycleEvent } from './lifecycle-event';
@@ -78,6 +79,7 @@ export class Startup {
           }
         }
       });
+      labelContext(run.ctx, record.path);
       run.parent?.children.push(run);
       byRecord.set(record, run);
       this.runs.push(run);

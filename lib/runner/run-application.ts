@@ -1,4 +1,5 @@
 import { CLIApplicationComponent, type ComponentType } from '../components/component';
+import { startLoopMonitor } from '../concurrency/start-loop-monitor';
 import { Signal } from '../events/signal';
 import type { Application } from '../lifecycle/application';
 import { bootstrap, type BootstrapOptions } from '../lifecycle/bootstrap';
@@ -13,6 +14,8 @@ export interface RunApplicationOptions extends Omit<BootstrapOptions, 'signal' |
   logFormat?: LogFormat;
   /** Milliseconds a graceful stop may take after SIGINT/SIGTERM before the process is forced out. */
   shutdownDeadline?: number;
+  /** Warn when the event loop is blocked longer than this (ms); 0 turns the detector off. Default 100. */
+  blockedLoopThreshold?: number;
   /** Handle SIGINT and SIGTERM (default true). */
   handleSignals?: boolean;
 }
@@ -34,6 +37,7 @@ type HandledSignal = keyof typeof signalCodes;
 export async function runApplication(root: ComponentType, config?: unknown, options: RunApplicationOptions = {}): Promise<number> {
   const logger: Logger = options.logger ?? createLogger(options.logLevel, options.logFormat);
   const deadline = options.shutdownDeadline ?? 15_000;
+  const stopMonitor = startLoopMonitor({ threshold: options.blockedLoopThreshold ?? 100, logger });
   const events = new Signal<LifecycleEvent>({ name: 'lifecycle' });
   events.connect((event) => {
     if (event.type === 'started') logger.info({ path: event.path, ms: Math.round(event.ms) }, `${event.path} started (${event.ms.toFixed(1)} ms)`);
@@ -100,6 +104,7 @@ export async function runApplication(root: ComponentType, config?: unknown, opti
     return code;
   } finally {
     if (options.handleSignals !== false) for (const [s, h] of Object.entries(handlers)) process.off(s, h);
+    await stopMonitor();
   }
 }
 

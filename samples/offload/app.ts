@@ -1,5 +1,4 @@
-import { CLIApplicationComponent, type Context } from 'asphalt-ts';
-import { WorkerPoolComponent } from '../../lib/concurrency/worker-pool-component';
+import { CLIApplicationComponent, type Context, WorkerPoolComponent } from 'asphalt-ts';
 import { ImageService, ImageServiceComponent } from './components';
 import { Progress } from './progress';
 

@@ -1,10 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { IsIn, IsInt, Max, Min } from 'class-validator';
-import { Component, type Context, provides, requires, Signal } from 'asphalt-ts';
-import { labelContext } from '../../lib/concurrency/context-label';
-import { exposeToWorkers } from '../../lib/concurrency/expose-to-workers';
-import { defineTask } from '../../lib/concurrency/task';
-import { WorkerPool } from '../../lib/concurrency/worker-pool';
+import { Component, type Context, defineTask, exposeToWorkers, labelContext, provides, requires, Signal, WorkerPool } from 'asphalt-ts';
 import { Progress, type BlurProgress } from './progress';
 import { blurImage } from './tasks/pixels';
 

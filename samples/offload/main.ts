@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { bootstrap, type Logger } from 'asphalt-ts';
-import { startLoopMonitor } from '../../lib/concurrency/start-loop-monitor';
+import { bootstrap, type Logger, startLoopMonitor } from 'asphalt-ts';
 import { OffloadApp } from './app';
 
 /**

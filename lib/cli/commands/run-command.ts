@@ -11,5 +11,6 @@ export async function runCommand(args: CliArgs): Promise<number> {
     logLevel: runner.logLevel,
     logFormat: runner.logFormat,
     shutdownDeadline: runner.shutdownDeadline,
+    blockedLoopThreshold: runner.blockedLoopThreshold,
   });
 }
