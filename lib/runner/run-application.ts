@@ -1,4 +1,5 @@
 import { CLIApplicationComponent, type ComponentType } from '../components/component';
+import { labelContext } from '../concurrency/context-label';
 import { startLoopMonitor } from '../concurrency/start-loop-monitor';
 import { Signal } from '../events/signal';
 import type { Application } from '../lifecycle/application';
@@ -14,13 +15,17 @@ export interface RunApplicationOptions extends Omit<BootstrapOptions, 'signal' |
   logFormat?: LogFormat;
   /** Milliseconds a graceful stop may take after SIGINT/SIGTERM before the process is forced out. */
   shutdownDeadline?: number;
-  /** Warn when the event loop is blocked longer than this (ms); 0 turns the detector off. Default 100. */
+  /**
+   * Warn when the event loop is blocked longer than this (ms); 0 turns the detector off. Default
+   * 100. The detector starts 250 ms into the run (its thread costs ~30 ms to start).
+   */
   blockedLoopThreshold?: number;
   /** Handle SIGINT and SIGTERM (default true). */
   handleSignals?: boolean;
 }
 
 const signalCodes = { SIGINT: 130, SIGTERM: 143 } as const;
+const MONITOR_DELAY_MS = 250;
 type HandledSignal = keyof typeof signalCodes;
 
 /**
@@ -37,7 +42,13 @@ type HandledSignal = keyof typeof signalCodes;
 export async function runApplication(root: ComponentType, config?: unknown, options: RunApplicationOptions = {}): Promise<number> {
   const logger: Logger = options.logger ?? createLogger(options.logLevel, options.logFormat);
   const deadline = options.shutdownDeadline ?? 15_000;
-  const stopMonitor = startLoopMonitor({ threshold: options.blockedLoopThreshold ?? 100, logger });
+  // The detector's monitor thread costs ~30 ms to start: start it only once the process has run
+  // for a quarter second, so short commands do not pay for it.
+  let stopMonitor: (() => Promise<void>) | undefined;
+  const monitorDelay = setTimeout(() => {
+    stopMonitor = startLoopMonitor({ threshold: options.blockedLoopThreshold ?? 100, logger });
+  }, MONITOR_DELAY_MS);
+  monitorDelay.unref();
   const events = new Signal<LifecycleEvent>({ name: 'lifecycle' });
   events.connect((event) => {
     if (event.type === 'started') logger.info({ path: event.path, ms: Math.round(event.ms) }, `${event.path} started (${event.ms.toFixed(1)} ms)`);
@@ -104,16 +115,21 @@ export async function runApplication(root: ComponentType, config?: unknown, opti
     return code;
   } finally {
     if (options.handleSignals !== false) for (const [s, h] of Object.entries(handlers)) process.off(s, h);
-    await stopMonitor();
+    clearTimeout(monitorDelay);
+    await stopMonitor?.();
   }
 }
 
 async function runCli(app: Application, logger: Logger, interrupted: Promise<unknown>): Promise<number> {
   const root = app.root as CLIApplicationComponent;
+  // run() gets a child of the application's context, named for the blocked-loop detector and
+  // closed when run() ends.
+  const ctx = app.context.child();
+  labelContext(ctx, `${app.graph.root.path} run()`);
   let result: unknown;
   try {
     const outcome = await Promise.race([
-      root.run(app.context).then((value) => ({ value })),
+      ctx.run(() => root.run(ctx)).then((value) => ({ value })),
       interrupted.then((failure) => ({ interrupted: true as const, failure })),
     ]);
     if ('interrupted' in outcome) {
@@ -125,6 +141,8 @@ async function runCli(app: Application, logger: Logger, interrupted: Promise<unk
   } catch (error) {
     logger.error({ err: error }, `run() failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return 1;
+  } finally {
+    await ctx.close().catch((error: unknown) => logger.error({ err: error }, `closing run()'s context failed: ${String(error)}`));
   }
   if (result === undefined) return 0;
   if (typeof result === 'number' && Number.isInteger(result) && result >= 0 && result <= 127) return result;

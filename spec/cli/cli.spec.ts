@@ -227,3 +227,15 @@ describe('component types from packages', () => {
     expect(typo.stderr).toContain('fakedb (fake-db)');
   });
 });
+
+describe('the blocked-loop detector', () => {
+  it('is on by default in asphalt run and names where the loop was blocked', async () => {
+    const files = writeConfigs({ 'block.yaml': 'component: { type: FIXTURES/apps:Blocker }\n' });
+    const result = await runCli(['run', files['block.yaml']!]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/event loop blocked for \d+ ms \(threshold 100 ms\)/);
+    expect(result.stderr).toMatch(/in root run\(\) at Blocker\.run \(/);
+    const off = await runCli(['run', files['block.yaml']!, '--set', 'runner.blockedLoopThreshold=0']);
+    expect(off.stderr).not.toContain('event loop blocked');
+  });
+});
