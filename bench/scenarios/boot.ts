@@ -58,7 +58,8 @@ async function projectAsphalt(previousN: number, previousMs: number, n: number):
   const t = performance.now();
   await (await probe.boot()).stop();
   const probeMs = performance.now() - t;
-  const exponent = Math.max(1, Math.log2(probeMs / previousMs));
+  // Clamped to [1, 2]: one cold probe against a warm median is too noisy for more than that.
+  const exponent = Math.min(2, Math.max(1, Math.log2(probeMs / previousMs)));
   return { ms: probeMs * (n / (2 * previousN)) ** exponent, exponent };
 }
 

@@ -28,6 +28,7 @@ const aliasPattern = /^[A-Za-z_][\w-]*(\/\w+)?$/;
  */
 export abstract class Component {
   #children: ChildDeclaration[] = [];
+  #aliases = new Set<string>();
 
   /** Runs before the children start: publish here what they need. */
   async prepare(_ctx: Context): Promise<void> {}
@@ -47,12 +48,13 @@ export abstract class Component {
           `optionally followed by /name (e.g. 'db' or 'db/replica')`,
       );
     }
-    if (this.#children.some((child) => child.alias === alias)) {
+    if (this.#aliases.has(alias)) {
       throw new ComponentTypeError(`addComponent: a child named '${alias}' was already added; aliases must be unique`);
     }
     if (typeof config !== 'object' || config === null || Array.isArray(config)) {
       throw new ComponentTypeError(`addComponent('${alias}'): config must be an object, got ${JSON.stringify(config)}`);
     }
+    this.#aliases.add(alias);
     this.#children.push({ alias, type, config });
   }
 

@@ -73,15 +73,15 @@ export class Context implements AsyncDisposable {
   #state: ContextState = 'open';
   #container: Container | undefined;
   /** What this context itself holds: key -> name -> entry (values and factory records). */
-  #own = new Map<ResourceKey<unknown>, Map<string, OwnEntry>>();
+  #own: Map<ResourceKey<unknown>, Map<string, OwnEntry>> | undefined;
   /** Values visible here (own, parents', built here), by key, for name 'default' ... */
-  #defaults = new Map<ResourceKey<unknown>, unknown>();
+  #defaults: Map<ResourceKey<unknown>, unknown> | undefined;
   /** ... and for the other names. */
-  #named = new Map<ResourceKey<unknown>, Map<string, unknown>>();
-  #building = new Map<FactoryRecord, Promise<unknown>>();
-  #announced = new Map<symbol, Announcement>();
-  #teardowns: TeardownCallback[] = [];
-  #children = new Set<Context>();
+  #named: Map<ResourceKey<unknown>, Map<string, unknown>> | undefined;
+  #building: Map<FactoryRecord, Promise<unknown>> | undefined;
+  #announced: Map<symbol, Announcement> | undefined;
+  #teardowns: TeardownCallback[] | undefined;
+  #children: Set<Context> | undefined;
   #closing: Promise<void> | undefined;
   #resourceAdded: Signal<ResourceEvent> | undefined;
   #taskFailed: Signal<TaskFailedEvent> | undefined;
@@ -92,7 +92,7 @@ export class Context implements AsyncDisposable {
         throw new InvalidResourceError(`new Context(parent): parent must be a Context, got ${typeof parent}`);
       }
       parent.#assertState('create a child context', 'open');
-      parent.#children.add(this);
+      (parent.#children ??= new Set()).add(this);
     }
     this.parent = parent;
   }
@@ -159,11 +159,11 @@ export class Context implements AsyncDisposable {
       this.#ownMap(key).set(name, { value, description });
       container.bind(serviceId(key, name)).toConstantValue(value);
       this.#cache(key, name, value);
-      this.#announced.get(serviceId(key, name))?.fulfil();
+      this.#announced?.get(serviceId(key, name))?.fulfil();
     }
     if (options.teardown) {
       const teardown = options.teardown;
-      this.#teardowns.push((error) => teardown(value, error));
+      (this.#teardowns ??= []).push((error) => teardown(value, error));
     }
     this.#resourceAdded?.dispatch({ keys, name, description: options.description, isFactory: false });
   }
@@ -192,7 +192,7 @@ export class Context implements AsyncDisposable {
     for (const key of keys) {
       this.#ownMap(key).set(name, { value: record, description });
       container.bind(serviceId(key, name)).toConstantValue(record);
-      this.#announced.get(serviceId(key, name))?.fulfil();
+      this.#announced?.get(serviceId(key, name))?.fulfil();
     }
     this.#resourceAdded?.dispatch({ keys, name, description: options.description, isFactory: true });
   }
@@ -206,7 +206,7 @@ export class Context implements AsyncDisposable {
   getResource<T>(key: ResourceKey<T>, name: string | undefined, options: { optional: true }): Promise<T | undefined>;
   getResource<T>(key: ResourceKey<T>, name?: string, options?: LookupOptions): Promise<T | undefined>;
   getResource<T>(key: ResourceKey<T>, name?: string, options?: LookupOptions): Promise<T | undefined> {
-    const hit = name === undefined || name === 'default' ? this.#defaults.get(key) : this.#named.get(key)?.get(name);
+    const hit = name === undefined || name === 'default' ? this.#defaults?.get(key) : this.#named?.get(key)?.get(name);
     return hit !== undefined ? Promise.resolve(hit as T) : this.#lookup(key, name ?? DEFAULT_NAME, options);
   }
 
@@ -230,7 +230,7 @@ export class Context implements AsyncDisposable {
   getResourceNowait<T>(key: ResourceKey<T>, name?: string, options?: LookupOptions): T | undefined;
   getResourceNowait<T>(key: ResourceKey<T>, name?: string, options?: LookupOptions): T | undefined {
     // Kept tiny so V8 inlines it: only the cache hit is here, the rest is in #lookupNowait.
-    const hit = name === undefined || name === 'default' ? this.#defaults.get(key) : this.#named.get(key)?.get(name);
+    const hit = name === undefined || name === 'default' ? this.#defaults?.get(key) : this.#named?.get(key)?.get(name);
     return hit !== undefined ? (hit as T) : this.#lookupNowait(key, name ?? DEFAULT_NAME, options);
   }
 
@@ -264,12 +264,12 @@ export class Context implements AsyncDisposable {
     const chain: Context[] = [];
     for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) chain.unshift(ctx);
     for (const ctx of chain) {
-      for (const [name, entry] of ctx.#own.get(key) ?? []) {
+      for (const [name, entry] of ctx.#own?.get(key) ?? []) {
         if (!(entry.value instanceof FactoryRecord)) result.set(name, entry.value as T);
       }
     }
-    for (const [name, value] of this.#named.get(key) ?? []) result.set(name, value as T);
-    const own = this.#defaults.get(key);
+    for (const [name, value] of this.#named?.get(key) ?? []) result.set(name, value as T);
+    const own = this.#defaults?.get(key);
     if (own !== undefined) result.set(DEFAULT_NAME, own as T);
     return result;
   }
@@ -280,7 +280,7 @@ export class Context implements AsyncDisposable {
     if (typeof callback !== 'function') {
       throw new InvalidResourceError(`addTeardownCallback: expected a function, got ${typeof callback}`);
     }
-    this.#teardowns.push(callback);
+    (this.#teardowns ??= []).push(callback);
   }
 
   /**
@@ -308,17 +308,18 @@ export class Context implements AsyncDisposable {
   async #teardown(error: unknown): Promise<void> {
     this.#state = 'closing';
     const failures: unknown[] = [];
-    for (const child of [...this.#children].reverse()) {
+    for (const child of [...(this.#children ?? [])].reverse()) {
       try {
         await child.close(error);
       } catch (failure) {
         failures.push(failure);
       }
     }
-    for (const pending of this.#announced.values()) {
-      pending.fail(error ?? new ContextStateError('the context closed before it was published'));
+    for (const pending of this.#announced?.values() ?? []) {
+      if (!pending.settled) pending.fail(error ?? new ContextStateError('the context closed before it was published'));
     }
-    for (let callback = this.#teardowns.pop(); callback; callback = this.#teardowns.pop()) {
+    const callbacks = this.#teardowns ?? [];
+    for (let callback = callbacks.pop(); callback; callback = callbacks.pop()) {
       try {
         await this.run(() => callback(error));
       } catch (failure) {
@@ -326,10 +327,10 @@ export class Context implements AsyncDisposable {
       }
     }
     this.#state = 'closed';
-    this.#defaults.clear();
-    this.#named.clear();
-    this.#building.clear();
-    if (this.parent) this.parent.#children.delete(this);
+    this.#defaults = undefined;
+    this.#named = undefined;
+    this.#building = undefined;
+    if (this.parent) this.parent.#forget(this);
     if (failures.length > 0) {
       const list = failures.map((f, i) => `  ${i + 1}. ${f instanceof Error ? `${f.name}: ${f.message}` : String(f)}`);
       throw new TeardownError(failures, `${failures.length} teardown step(s) failed:\n${list.join('\n')}`);
@@ -340,7 +341,7 @@ export class Context implements AsyncDisposable {
   [announce](key: ResourceKey<unknown>, name: string, provider: string): Announcement {
     this.#assertState('announce a resource', 'open');
     const id = serviceId(key, name);
-    const existing = this.#announced.get(id);
+    const existing = this.#announced?.get(id);
     if (existing !== undefined && !existing.settled) {
       throw new ResourceConflictError(
         `${describeKey(key)} '${name}' is announced by both ${existing.provider} and ${provider}; ` +
@@ -348,20 +349,20 @@ export class Context implements AsyncDisposable {
       );
     }
     const announcement = new Announcement(provider, `${describeKey(key)} '${name}'`);
-    this.#announced.set(id, announcement);
-    if (this.#own.get(key)?.has(name)) announcement.fulfil();
+    (this.#announced ??= new Map()).set(id, announcement);
+    if (this.#own?.get(key)?.has(name)) announcement.fulfil();
     return announcement;
   }
 
   /** Internal: whether this context itself (not a parent) holds `key`/`name`. */
   [hasOwnResource](key: ResourceKey<unknown>, name: string): boolean {
-    return this.#own.get(key)?.has(name) ?? false;
+    return this.#own?.get(key)?.has(name) ?? false;
   }
 
   /** Internal: whether a value or factory for `key`/`name` is held here or in a parent (runs no factory). */
   [isVisible](key: ResourceKey<unknown>, name: string): boolean {
     for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) {
-      if (ctx.#own.get(key)?.has(name)) return true;
+      if (ctx.#own?.get(key)?.has(name)) return true;
     }
     return false;
   }
@@ -411,7 +412,7 @@ export class Context implements AsyncDisposable {
 
   #assertFree(keys: readonly ResourceKey<unknown>[], name: string, incoming: string): void {
     for (const key of keys) {
-      const existing = this.#own.get(key)?.get(name);
+      const existing = this.#own?.get(key)?.get(name);
       if (existing !== undefined) {
         throw new ResourceConflictError(
           `this context already has ${describeKey(key)} '${name}' (${existing.description}); ` +
@@ -422,25 +423,42 @@ export class Context implements AsyncDisposable {
   }
 
   #ownMap(key: ResourceKey<unknown>): Map<string, OwnEntry> {
-    let byName = this.#own.get(key);
-    if (byName === undefined) this.#own.set(key, (byName = new Map()));
+    const own = (this.#own ??= new Map());
+    let byName = own.get(key);
+    if (byName === undefined) own.set(key, (byName = new Map()));
     return byName;
   }
 
   #cache(key: ResourceKey<unknown>, name: string, value: unknown): void {
     if (name === DEFAULT_NAME) {
-      this.#defaults.set(key, value);
+      (this.#defaults ??= new Map()).set(key, value);
       return;
     }
-    let byName = this.#named.get(key);
-    if (byName === undefined) this.#named.set(key, (byName = new Map()));
+    const named = (this.#named ??= new Map());
+    let byName = named.get(key);
+    if (byName === undefined) named.set(key, (byName = new Map()));
     byName.set(name, value);
   }
 
+  /** This context's container, created (with its ancestors' containers) on its first binding. */
   #containerOrCreate(): Container {
     return (this.#container ??= new Container(
       this.parent ? { parent: this.parent.#containerOrCreate() } : undefined,
     ));
+  }
+
+  /**
+   * The container lookups from here go through: the nearest one in the chain. A context that binds
+   * nothing itself (a component's context, a request's) needs no container of its own, which keeps
+   * inversify from invalidating thousands of child-container caches on every publish.
+   */
+  #lookupContainer(): Container | undefined {
+    for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) if (ctx.#container) return ctx.#container;
+    return undefined;
+  }
+
+  #forget(child: Context): void {
+    this.#children?.delete(child);
   }
 
   /** The value (cached here) or factory record visible from this context, through inversify. */
@@ -452,16 +470,16 @@ export class Context implements AsyncDisposable {
       );
     }
     if (typeof name !== 'string') checkResourceName(name, where);
-    const found: unknown = this.#containerOrCreate().get(serviceId(key, name), { optional: true });
+    const found: unknown = this.#lookupContainer()?.get(serviceId(key, name), { optional: true });
     if (found !== undefined && !(found instanceof FactoryRecord)) this.#cache(key, name, found);
     return found;
   }
 
   #build(record: FactoryRecord): unknown {
-    const inFlight = this.#building.get(record);
+    const inFlight = this.#building?.get(record);
     if (inFlight !== undefined) return inFlight;
     const store = (value: unknown): unknown => {
-      this.#building.delete(record);
+      this.#building?.delete(record);
       if (value === null || value === undefined) {
         throw new InvalidResourceError(
           `the factory for ${record.keys.map(describeKey).join(', ')} '${record.name}' returned ${value}; ` +
@@ -470,28 +488,29 @@ export class Context implements AsyncDisposable {
       }
       for (const key of record.keys) this.#cache(key, record.name, value);
       const teardown = record.teardown as ((value: unknown, error: unknown) => unknown) | undefined;
-      if (teardown) this.#teardowns.push((error) => teardown(value, error));
+      const teardowns = (this.#teardowns ??= []);
+      if (teardown) teardowns.push((error) => teardown(value, error));
       else if (typeof value === 'object') {
         const disposable = value as Partial<AsyncDisposable & Disposable>;
         const dispose = disposable[Symbol.asyncDispose] ?? disposable[Symbol.dispose];
-        if (typeof dispose === 'function') this.#teardowns.push(() => dispose.call(value));
+        if (typeof dispose === 'function') teardowns.push(() => dispose.call(value));
       }
       return value;
     };
     const result = this.run(record.factory);
     if (!isPromiseLike(result)) return store(result);
     const promise = Promise.resolve(result).then(store, (failure: unknown) => {
-      this.#building.delete(record);
+      this.#building?.delete(record);
       throw failure;
     });
-    this.#building.set(record, promise);
+    (this.#building ??= new Map()).set(record, promise);
     return promise;
   }
 
   #findAnnouncement(key: ResourceKey<unknown>, name: string): Announcement | undefined {
     const id = serviceId(key, name);
     for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) {
-      const pending = ctx.#announced.get(id);
+      const pending = ctx.#announced?.get(id);
       if (pending !== undefined) return pending;
     }
     return undefined;
@@ -501,7 +520,7 @@ export class Context implements AsyncDisposable {
     if (options?.optional) return undefined;
     const names = new Set<string>();
     for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) {
-      for (const n of ctx.#own.get(key)?.keys() ?? []) names.add(n);
+      for (const n of ctx.#own?.get(key)?.keys() ?? []) names.add(n);
     }
     const keyText = describeKey(key);
     const hint =

@@ -47,7 +47,7 @@ export async function bootstrap(root: ComponentType, config?: unknown, options: 
     const phase = first?.code === 'ASPHALT_CONFIG' ? 'config' : first?.code === 'ASPHALT_COMPONENT_CONSTRUCTION' ? 'construct' : 'resolve';
     throw new ComponentStartError(error.message, phase, path, { cause: error });
   }
-  const disconnectLog = events.connect((event) => logEvent(logger, event));
+  const disconnectLog = logger.isLevelEnabled?.('debug') === false ? () => undefined : events.connect((event) => logEvent(logger, event));
   const context = new Context(options.context);
   const startup = new Startup(resolved, context, events, logger);
   const stop = async (error?: unknown): Promise<void> => {
@@ -96,7 +96,7 @@ function logEvent(logger: Logger, event: LifecycleEvent): void {
       logger.debug({ path: event.path, ms: Math.round(event.ms) }, `${event.path} stopped in ${event.ms.toFixed(1)} ms`);
       break;
     case 'failed':
-      logger.error({ path: event.path, phase: event.phase }, `${event.path} failed in ${event.phase}: ${event.error instanceof Error ? event.error.message : String(event.error)}`);
+      logger.debug({ path: event.path, phase: event.phase }, `${event.path} failed in ${event.phase}: ${event.error instanceof Error ? event.error.message : String(event.error)}`);
       break;
     default:
       break;

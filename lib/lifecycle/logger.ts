@@ -7,6 +7,8 @@ export interface Logger {
   info: LogMethod;
   warn: LogMethod;
   error: LogMethod;
+  /** pino's check; when present and false for 'debug', per-component debug lines are not built. */
+  isLevelEnabled?(level: string): boolean;
 }
 
 const write =
@@ -19,7 +21,13 @@ const write =
 const ignore: LogMethod = () => undefined;
 
 /** The default: warnings and errors to stderr, nothing else (a stall is never silent). */
-export const stderrLogger: Logger = { debug: ignore, info: ignore, warn: write('warn'), error: write('error') };
+export const stderrLogger: Logger = {
+  debug: ignore,
+  info: ignore,
+  warn: write('warn'),
+  error: write('error'),
+  isLevelEnabled: (level) => level === 'warn' || level === 'error',
+};
 
 /** Logs nothing. */
-export const silentLogger: Logger = { debug: ignore, info: ignore, warn: ignore, error: ignore };
+export const silentLogger: Logger = { debug: ignore, info: ignore, warn: ignore, error: ignore, isLevelEnabled: () => false };

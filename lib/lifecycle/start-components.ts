@@ -45,6 +45,7 @@ export class Startup {
     this.#logger = logger;
     const scopes = new Map<string, Context>([['', appContext]]);
     const byRecord = new Map<unknown, ComponentRun>();
+    const nodes = [...resolved.graph.nodes.values()];
     resolved.records.forEach((record, i) => {
       const scope = scopes.get(resolved.enclosingScope.get(record)!)!;
       const inner = record.isolated ? new Context(scope) : undefined;
@@ -52,7 +53,7 @@ export class Startup {
       const publishedIn = new Map<string, 'prepare' | 'start'>();
       const run: ComponentRun = {
         record,
-        node: [...resolved.graph.nodes.values()][i]!,
+        node: nodes[i]!,
         ctx: undefined as unknown as ComponentContext,
         scope,
         inner,
@@ -158,7 +159,7 @@ export class Startup {
       );
     });
     if (waits.length > 0) {
-      this.#events.dispatch({ type: 'waiting', path: record.path, for: [...run.unmet] });
+      if (this.#events.listenerCount > 0) this.#events.dispatch({ type: 'waiting', path: record.path, for: [...run.unmet] });
       try {
         await Promise.all(waits);
       } catch (error) {
@@ -172,7 +173,7 @@ export class Startup {
     run.prepareBegan = true;
     this.#enter(run, 'preparing');
     node.timings.prepareStart = run.since;
-    if (!(await this.#phase(run, 'prepare'))) return false;
+    if (record.hasPrepare && !(await this.#phase(run, 'prepare'))) return false;
     node.timings.prepareEnd = this.now();
 
     this.#enter(run, 'starting children');
@@ -201,7 +202,9 @@ export class Startup {
     }
     node.timings.startEnd = this.now();
     this.#enter(run, 'started');
-    this.#events.dispatch({ type: 'started', path: record.path, ms: node.timings.startEnd - (node.timings.prepareStart ?? 0) });
+    if (this.#events.listenerCount > 0) {
+      this.#events.dispatch({ type: 'started', path: record.path, ms: node.timings.startEnd - (node.timings.prepareStart ?? 0) });
+    }
     return true;
   }
 
@@ -283,7 +286,9 @@ export class Startup {
   #enter(run: ComponentRun, state: ComponentRun['node']['state']): void {
     run.node.state = state;
     run.since = this.now();
-    if (state === 'preparing' || state === 'starting') this.#events.dispatch({ type: state, path: run.record.path });
+    if ((state === 'preparing' || state === 'starting') && this.#events.listenerCount > 0) {
+      this.#events.dispatch({ type: state, path: run.record.path });
+    }
   }
 
   #fail(run: ComponentRun | undefined, phase: string, error: unknown): void {

@@ -133,7 +133,7 @@ async function runStep(
   if (phase === 'prepare') {
     run.node.state = 'stopped';
     run.node.timings.stopEnd = now();
-    events.dispatch({ type: 'stopped', path, ms: now() - (run.node.timings.stopStart ?? began) });
+    if (events.listenerCount > 0) events.dispatch({ type: 'stopped', path, ms: now() - (run.node.timings.stopStart ?? began) });
   }
 }
 

@@ -15,7 +15,7 @@ export function createLogger(level: LogLevel = 'info', format: LogFormat = 'auto
     const logger = pino({ level, base: undefined }, pino.destination({ dest: 2, sync: true }));
     const bind = (method: 'debug' | 'info' | 'warn' | 'error'): LogMethod => (obj, msg) =>
       typeof obj === 'string' ? logger[method](obj) : logger[method](obj, msg);
-    return { debug: bind('debug'), info: bind('info'), warn: bind('warn'), error: bind('error') };
+    return { debug: bind('debug'), info: bind('info'), warn: bind('warn'), error: bind('error'), isLevelEnabled: (l) => logger.isLevelEnabled(l) };
   }
   const min = order[level];
   const line =
@@ -26,5 +26,11 @@ export function createLogger(level: LogLevel = 'info', format: LogFormat = 'auto
       const time = new Date().toISOString().slice(11, 23);
       stream.write(`${time} ${name.toUpperCase().padEnd(5)} ${text}\n`);
     };
-  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
+  return {
+    debug: line('debug'),
+    info: line('info'),
+    warn: line('warn'),
+    error: line('error'),
+    isLevelEnabled: (l) => (order[l as LogLevel] ?? 0) >= min,
+  };
 }

@@ -388,7 +388,7 @@ describe('observability', () => {
   it('warns once, with the pending tree, when a component has used half of its start timeout', async () => {
     const warnings: string[] = [];
     const debug: string[] = [];
-    const logger = { ...silentLogger, warn: (_o: object | string, m?: string) => void warnings.push(m ?? ''), debug: (_o: object | string, m?: string) => void debug.push(m ?? '') };
+    const logger = { ...silentLogger, isLevelEnabled: () => true, warn: (_o: object | string, m?: string) => void warnings.push(m ?? ''), debug: (_o: object | string, m?: string) => void debug.push(m ?? '') };
     @provides(Db)
     @component({ startTimeout: 400 })
     class Slowish extends Component {
