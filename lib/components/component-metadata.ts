@@ -44,9 +44,13 @@ interface OwnMetadata {
 }
 
 const store = new WeakMap<object, OwnMetadata>();
+/** Merged metadata per class, valid while no decorator has written since (`version`). */
+const merged = new WeakMap<object, { version: number; meta: ComponentMetadata }>();
+let version = 0;
 
 /** The metadata a decorator writes to (the class's own, not its base's). */
 export function ownMetadata(target: object): OwnMetadata {
+  version++;
   let meta = store.get(target);
   if (meta === undefined) store.set(target, (meta = { provides: [], requires: [], options: {} }));
   return meta;
@@ -54,14 +58,18 @@ export function ownMetadata(target: object): OwnMetadata {
 
 /** The declarations of `type` and of its base classes, base first. */
 export function componentMetadata(type: abstract new (...args: never[]) => unknown): ComponentMetadata {
+  const cached = merged.get(type);
+  if (cached?.version === version) return cached.meta;
   const chain: OwnMetadata[] = [];
   for (let t: unknown = type; typeof t === 'function' && t !== Function.prototype; t = Object.getPrototypeOf(t)) {
     const meta = store.get(t);
     if (meta) chain.unshift(meta);
   }
-  return {
+  const meta: ComponentMetadata = {
     provides: chain.flatMap((m) => m.provides),
     requires: chain.flatMap((m) => m.requires),
     options: Object.assign({}, ...chain.map((m) => m.options)) as ComponentOptions,
   };
+  merged.set(type, { version, meta });
+  return meta;
 }

@@ -2,36 +2,48 @@ import { ResourceUnavailableError } from '../errors';
 
 /**
  * A promise that a resource will be published in a context. `getResource` waits on it instead of
- * failing; the lifecycle fails it when the provider fails. Internal: not exported from the package.
+ * failing; the lifecycle fails it when the provider fails. Its promise is only made for a waiter,
+ * since most resources are published before anyone waits. Internal: not exported from the package.
  */
 export class Announcement {
-  readonly promise: Promise<void>;
-  #resolve!: () => void;
-  #reject!: (error: Error) => void;
+  #promise: Promise<void> | undefined;
+  #resolve: (() => void) | undefined;
+  #reject: ((error: Error) => void) | undefined;
+  #failure: Error | undefined;
   #settled = false;
 
   constructor(
     /** Who promised it, e.g. the component path `root.mailer`. */
     readonly provider: string,
     readonly what: string,
-  ) {
-    this.promise = new Promise<void>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
-    // Nobody may be waiting when it fails; waiters still see the rejection through their own await.
-    this.promise.catch(() => undefined);
-  }
+  ) {}
 
   get settled(): boolean {
     return this.#settled;
+  }
+
+  /** Settles when the resource is published; rejects with `ResourceUnavailableError` if it never will be. */
+  get promise(): Promise<void> {
+    if (this.#promise === undefined) {
+      if (this.#failure) this.#promise = Promise.reject(this.#failure);
+      else if (this.#settled) this.#promise = Promise.resolve();
+      else {
+        this.#promise = new Promise<void>((resolve, reject) => {
+          this.#resolve = resolve;
+          this.#reject = reject;
+        });
+      }
+      // Waiters see the rejection through their own await; this keeps it from being "unhandled".
+      this.#promise.catch(() => undefined);
+    }
+    return this.#promise;
   }
 
   /** The resource was published. */
   fulfil(): void {
     if (this.#settled) return;
     this.#settled = true;
-    this.#resolve();
+    this.#resolve?.();
   }
 
   /** The resource will never come; every waiter gets a `ResourceUnavailableError` naming why. */
@@ -39,11 +51,10 @@ export class Announcement {
     if (this.#settled) return;
     this.#settled = true;
     const why = reason instanceof Error ? reason.message : String(reason);
-    this.#reject(
-      new ResourceUnavailableError(
-        `${this.what} will not be published: its provider ${this.provider} failed (${why})`,
-        { cause: reason },
-      ),
+    this.#failure = new ResourceUnavailableError(
+      `${this.what} will not be published: its provider ${this.provider} failed (${why})`,
+      { cause: reason },
     );
+    this.#reject?.(this.#failure);
   }
 }

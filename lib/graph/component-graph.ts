@@ -315,11 +315,14 @@ export class ComponentGraph {
 
   #blocker(node: GraphNode): GraphNode | undefined {
     const { prepareStart, startStart, startEnd } = node.timings;
+    // A consumer goes on as soon as its providers have published (`readyAt`), usually before their
+    // start() returns; a parent's start() waits for its children to finish (`startEnd`).
     const candidates = [
-      ...this.#providersBefore(node.path).map((path) => ({ path, by: prepareStart ?? startStart ?? startEnd })),
-      ...node.children.map((path) => ({ path, by: startStart ?? startEnd })),
-    ].flatMap(({ path, by }) => {
-      const end = this.nodes.get(path)!.timings.startEnd;
+      ...this.#providersBefore(node.path).map((path) => ({ path, by: prepareStart ?? startStart ?? startEnd, provider: true })),
+      ...node.children.map((path) => ({ path, by: startStart ?? startEnd, provider: false })),
+    ].flatMap(({ path, by, provider }) => {
+      const timings = this.nodes.get(path)!.timings;
+      const end = provider ? (timings.readyAt ?? timings.startEnd) : timings.startEnd;
       return end === undefined ? [] : [{ path, end, inTime: by === undefined || end <= by }];
     });
     const pool = candidates.some((c) => c.inTime) ? candidates.filter((c) => c.inTime) : candidates;

@@ -41,6 +41,8 @@ export interface ComponentTimings {
   prepareEnd?: number;
   startStart?: number;
   startEnd?: number;
+  /** When the last of its declared `@provides` was published (consumers could go on from then). */
+  readyAt?: number;
   stopStart?: number;
   stopEnd?: number;
 }

@@ -185,6 +185,7 @@ function findDependencyCycles(
   records: readonly ComponentRecord[],
   providers: ReadonlyMap<ComponentRecord, readonly ProviderRef[]>,
 ): DependencyCycleError[] {
+  if (!hasPhaseCycle(records, providers)) return [];
   const successors = new Map<string, string[]>();
   const reasons = new Map<string, string>();
   const link = (from: string, to: string, reason: string): void => {
@@ -240,6 +241,48 @@ function findDependencyCycles(
     errors.push(new DependencyCycleError(`... and ${total - cycles.length} more independent cycle(s)`, []));
   }
   return errors;
+}
+
+/**
+ * Whether the phase graph of {@link findDependencyCycles} has a cycle: a topological sort on
+ * integer ids, with no strings built, so that a correct tree of 10,000 components costs little.
+ */
+function hasPhaseCycle(records: readonly ComponentRecord[], providers: ReadonlyMap<ComponentRecord, readonly ProviderRef[]>): boolean {
+  const index = new Map<ComponentRecord, number>();
+  records.forEach((record, i) => index.set(record, i));
+  const n = records.length * 2; // P(i) = 2i, S(i) = 2i + 1
+  const heads = new Int32Array(n).fill(-1);
+  const next: number[] = [];
+  const targets: number[] = [];
+  const indegree = new Int32Array(n);
+  const edge = (from: number, to: number): void => {
+    targets.push(to);
+    next.push(heads[from]!);
+    heads[from] = targets.length - 1;
+    indegree[to]!++;
+  };
+  records.forEach((record, i) => {
+    edge(2 * i, 2 * i + 1);
+    for (const child of record.children) {
+      const c = index.get(child)!;
+      edge(2 * i, 2 * c);
+      edge(2 * c + 1, 2 * i + 1);
+    }
+    for (const provider of providers.get(record) ?? []) {
+      if (provider === undefined || provider === 'context') continue;
+      const p = index.get(provider)!;
+      edge(provider.hasPrepare ? 2 * p : 2 * p + 1, 2 * i);
+    }
+  });
+  const queue: number[] = [];
+  for (let v = 0; v < n; v++) if (indegree[v] === 0) queue.push(v);
+  let seen = 0;
+  while (queue.length > 0) {
+    const v = queue.pop()!;
+    seen++;
+    for (let e = heads[v]!; e !== -1; e = next[e]!) if (--indegree[targets[e]!]! === 0) queue.push(targets[e]!);
+  }
+  return seen < n;
 }
 
 function isAncestor(candidate: ComponentRecord, record: ComponentRecord): boolean {

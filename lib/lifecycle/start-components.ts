@@ -4,13 +4,20 @@ import { announce, hasOwnResource } from '../context/internal';
 import { ComponentStartError, ResourceUnavailableError, StartupTimeoutError } from '../errors';
 import type { Signal } from '../events/signal';
 import type { ResolvedGraph } from '../graph/resolve-graph';
-import { describeKey } from '../resources/resource-key';
+import { describeKey, type ResourceKey } from '../resources/resource-key';
 import { labelContext } from '../concurrency/context-label';
 import { ComponentContext } from './component-context';
 import type { ComponentRun } from './component-run';
 import type { LifecycleEvent } from './lifecycle-event';
 import type { Logger } from './logger';
 import { renderPendingTree } from './pending-tree';
+
+const lookupResource = Context.prototype.getResource as (
+  this: Context,
+  key: ResourceKey<unknown>,
+  name: string,
+  options: { optional: boolean },
+) => Promise<unknown>;
 
 /** The first failure of a startup: what failed, where, in which phase. */
 interface Failure {
@@ -71,6 +78,9 @@ export class Startup {
         const phase = run.startBegan ? 'start' : 'prepare';
         for (const key of keys) {
           publishedIn.set(`${describeKey(key)} '${name}'`, phase);
+          if (record.provides.length > 0 && record.provides.every((p) => run.scope[hasOwnResource](p.key, p.name))) {
+            run.node.timings.readyAt ??= this.now();
+          }
           if (!record.provides.some((p) => p.key === key && p.name === name)) {
             logger.debug(
               { path: record.path, key: describeKey(key), name },
@@ -147,7 +157,8 @@ export class Startup {
     const waits: Promise<void>[] = [];
     record.requires.forEach((requirement, i) => {
       if (providers[i] === undefined) return;
-      const lookup = run.ctx.getResource(requirement.key, requirement.name, { optional: requirement.optional });
+      // Context's own getResource: the pending tree shows these waits from `unmet`, not `ctx.waits`.
+      const lookup = lookupResource.call(run.ctx, requirement.key, requirement.name, { optional: requirement.optional });
       run.unmet.add(requirement);
       waits.push(
         lookup.then((value) => {

@@ -31,7 +31,7 @@ export class StoreComponent extends Component {
     super();
   }
   override async start(ctx: Context): Promise<void> {
-    await new Promise((r) => setTimeout(r, 15)); // "connecting"
+    await new Promise((r) => setTimeout(r, 5)); // "connecting"
     ctx.addResource(new SubscriberStore(this.config.subscribers));
   }
 }
@@ -49,7 +49,7 @@ export class MailerComponent extends Component {
     super();
   }
   override async start(ctx: Context): Promise<void> {
-    await new Promise((r) => setTimeout(r, 25)); // "handshake with the SMTP server"
+    await new Promise((r) => setTimeout(r, 40)); // "handshake with the SMTP server"
     const sent = new Signal<{ to: string; subject: string }>({ name: 'sent' });
     const { latencyMs } = this.config;
     ctx.addResource<Mailer>(
