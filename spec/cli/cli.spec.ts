@@ -31,6 +31,13 @@ describe('asphalt run', () => {
     expect(result.stdout).toBe('text file\n\n');
   });
 
+  it('reads !BinaryFile as bytes, relative to the file that names it', async () => {
+    const files = writeConfigs({ 'bytes.yaml': 'component: { type: FIXTURES/apps:PrintBytes, data: !BinaryFile blob.bin }\n' });
+    writeFileSync(join(files.dir, 'blob.bin'), Buffer.from([0xff, 0, 1, 2]));
+    const result = await runCli(['run', files['bytes.yaml']!]);
+    expect(result).toMatchObject({ code: 0, stdout: 'Buffer of 4 bytes, first 255\n' });
+  });
+
   it('selects a service by flag, by ASPHALT_SERVICE, and by default', async () => {
     const files = writeConfigs({
       'services.yaml': [
