@@ -19,7 +19,7 @@ import { startServiceTask, type ServiceTaskOptions, type TaskHandle } from '../c
 import type { TaskFailedEvent } from '../concurrency/task-failed-event';
 import { Announcement } from './announcement';
 import { describeValue, FactoryRecord, isAsyncFunction, isPromiseLike, type OwnEntry } from './factory-record';
-import { announce, hasOwnResource, isVisible, reportTaskFailure } from './internal';
+import { announce, closeIfIdle, hasOwnResource, isVisible, reportTaskFailure } from './internal';
 
 /** `open`: usable; `closing`: teardown callbacks are running; `closed`: done. */
 export type ContextState = 'open' | 'closing' | 'closed';
@@ -352,6 +352,23 @@ export class Context implements AsyncDisposable {
     (this.#announced ??= new Map()).set(id, announcement);
     if (this.#own?.get(key)?.has(name)) announcement.fulfil();
     return announcement;
+  }
+
+  /**
+   * Internal: closes the context at once, without a promise chain, when its teardown has nothing
+   * to run (no callbacks, no open children, no pending announcements). False when it has work.
+   */
+  [closeIfIdle](_error: unknown): boolean {
+    if (this.#closing !== undefined) return this.#state === 'closed';
+    if ((this.#teardowns?.length ?? 0) > 0 || (this.#children?.size ?? 0) > 0) return false;
+    for (const pending of this.#announced?.values() ?? []) if (!pending.settled) return false;
+    this.#state = 'closed';
+    this.#closing = Promise.resolve();
+    this.#defaults = undefined;
+    this.#named = undefined;
+    this.#building = undefined;
+    if (this.parent) this.parent.#forget(this);
+    return true;
   }
 
   /** Internal: whether this context itself (not a parent) holds `key`/`name`. */

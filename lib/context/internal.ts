@@ -6,3 +6,4 @@ export const announce = Symbol('asphalt.announce');
 export const reportTaskFailure = Symbol('asphalt.reportTaskFailure');
 export const hasOwnResource = Symbol('asphalt.hasOwnResource');
 export const isVisible = Symbol('asphalt.isVisible');
+export const closeIfIdle = Symbol('asphalt.closeIfIdle');

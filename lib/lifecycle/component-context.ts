@@ -62,6 +62,11 @@ export class ComponentContext extends Context {
     }
   }
 
+  /** Internal: whether the start phase registered anything to tear down. */
+  get hasStartTeardowns(): boolean {
+    return (this.#startTeardowns?.length ?? 0) > 0;
+  }
+
   /** Internal: from now on teardown callbacks belong to the start phase. */
   enterStartPhase(): void {
     this.#inStartPhase = true;

@@ -2,6 +2,7 @@ import { AsphaltError } from '../errors';
 import { describeKey } from '../resources/resource-key';
 import type { ProviderRef } from '../graph/resolve-graph';
 import type { Signal } from '../events/signal';
+import { closeIfIdle } from '../context/internal';
 import type { ComponentRun } from './component-run';
 import type { LifecycleEvent } from './lifecycle-event';
 import { within } from './within';
@@ -82,14 +83,49 @@ export async function stopComponents(
   let remaining = all.length;
   if (remaining === 0) return failures;
   return new Promise((resolve) => {
-    const launch = (s: StopStep): void => {
-      void runStep(s, error, failures, events, now).then(() => {
-        for (const next of s.dependents) if (--next.waitingFor === 0) launch(next);
-        if (--remaining === 0) resolve(failures);
-      });
+    // A worklist, not recursion: a chain of 10,000 steps that finish at once must not nest calls.
+    const ready = all.filter((s) => s.waitingFor === 0);
+    const finish = (s: StopStep): void => {
+      for (const next of s.dependents) if (--next.waitingFor === 0) ready.push(next);
+      remaining--;
     };
-    for (const s of all) if (s.waitingFor === 0) launch(s);
+    const pump = (): void => {
+      for (let s = ready.pop(); s; s = ready.pop()) {
+        const step = s;
+        if (finishedAtOnce(step, error, events, now)) {
+          finish(step);
+          continue;
+        }
+        void runStep(step, error, failures, events, now).then(() => {
+          finish(step);
+          pump();
+        });
+      }
+      if (remaining === 0) resolve(failures);
+    };
+    pump();
   });
+}
+
+/** Completes a step with nothing to tear down synchronously; false when it has work to await. */
+function finishedAtOnce(s: StopStep, error: unknown, events: Signal<LifecycleEvent>, now: () => number): boolean {
+  const { run, phase } = s;
+  if (phase === 'start') {
+    if (run.ctx.hasStartTeardowns) return false;
+  } else if (!run.ctx[closeIfIdle](error) || (run.inner !== undefined && !run.inner[closeIfIdle](error))) {
+    return false;
+  }
+  const at = now();
+  if (phase === 'start' || !run.startBegan) {
+    run.node.state = 'stopping';
+    run.node.timings.stopStart = at;
+  }
+  if (phase === 'prepare') {
+    run.node.state = 'stopped';
+    run.node.timings.stopEnd = at;
+    if (events.listenerCount > 0) events.dispatch({ type: 'stopped', path: run.record.path, ms: at - (run.node.timings.stopStart ?? at) });
+  }
+  return true;
 }
 
 async function runStep(
