@@ -1,17 +1,7 @@
 import { SignalQueueFullError } from '../../lib/errors';
 import { Signal } from '../../lib/events/signal';
-import type { SignalStream } from '../../lib/events/signal-stream';
 import { collectGarbageUntil } from './collect-garbage';
-
-async function take<T>(stream: SignalStream<T>, count: number): Promise<T[]> {
-  const taken: T[] = [];
-  for (let i = 0; i < count; i++) {
-    const result = await stream.next();
-    if (result.done) break;
-    taken.push(result.value);
-  }
-  return taken;
-}
+import { take } from './take';
 
 describe('SignalStream', () => {
   let warn: jest.SpyInstance;

@@ -2,6 +2,7 @@ import { Signal } from '../../lib/events/signal';
 import type { SignalStream } from '../../lib/events/signal-stream';
 import { streamEvents, type EventOf } from '../../lib/events/stream-events';
 import { collectGarbageUntil } from './collect-garbage';
+import { take } from './take';
 
 type Equals<A, B> = (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;
 const assertType = <T extends true>(): T | undefined => undefined;
@@ -18,16 +19,6 @@ interface Sent {
 interface Bounced {
   kind: 'bounced';
   reason: string;
-}
-
-async function take<T>(stream: SignalStream<T>, count: number): Promise<T[]> {
-  const taken: T[] = [];
-  for (let i = 0; i < count; i++) {
-    const result = await stream.next();
-    if (result.done) break;
-    taken.push(result.value);
-  }
-  return taken;
 }
 
 describe('streamEvents', () => {
