@@ -8,4 +8,13 @@ npx tsc --noEmit -p tsconfig.json
 echo "== lint (eslint)"
 npx eslint lib spec samples bench bin
 echo "== specs (jest)"
-npx jest --ci "$@"
+results="$(mktemp)"
+status=0
+npx jest --ci --json --outputFile="$results" "$@" || status=$?
+# One plain closing line, whatever reads this output: "jest: N passed, N failed, N skipped".
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
+' "$results" || true
+rm -f "$results"
+exit "$status"

@@ -86,6 +86,9 @@ export async function bootstrap(root: ComponentType, config?: unknown, options: 
 
 function logEvent(logger: Logger, event: LifecycleEvent): void {
   switch (event.type) {
+    case 'created':
+      logger.debug({ path: event.path }, `${event.path} created (${event.component})`);
+      break;
     case 'waiting':
       logger.debug({ path: event.path }, `${event.path} is waiting for ${event.for.map((r) => `${describeKey(r.key)} '${r.name}'`).join(', ')}`);
       break;

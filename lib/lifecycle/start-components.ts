@@ -115,6 +115,9 @@ export class Startup {
 
   /** Starts the tree; resolves true when every component started, false after a failure. */
   async start(signal?: AbortSignal): Promise<boolean> {
+    if (this.#events.listenerCount > 0) {
+      for (const run of this.runs) this.#events.dispatch({ type: 'created', path: run.record.path, component: run.record.typeName });
+    }
     let onAbort: (() => void) | undefined;
     if (signal) {
       if (signal.aborted) this.#fail(undefined, 'abort', signal.reason);

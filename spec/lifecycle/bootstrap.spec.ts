@@ -144,6 +144,8 @@ describe('bootstrap', () => {
     expect(ready).toMatchObject({ type: 'ready', components: 5 });
     expect(ready && 'criticalPath' in ready && ready.criticalPath).toEqual(['root.db', 'root.cache', 'root.web', 'root']);
     expect(seen.filter((e) => e.type === 'started').map((e) => e.path)).toContain('root.cache');
+    expect(seen[0]).toEqual({ type: 'created', path: 'root', component: 'App' });
+    expect(seen.filter((e) => e.type === 'created')).toHaveLength(5);
     await app.stop();
     expect(seen.filter((e) => e.type === 'stopped')).toHaveLength(5);
   });
