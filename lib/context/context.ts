@@ -424,7 +424,7 @@ export class Context implements AsyncDisposable {
         );
       }
     }
-    return [...new Set(types as ResourceKey<unknown>[])];
+    return types.length === 1 ? (types as ResourceKey<unknown>[]) : [...new Set(types as ResourceKey<unknown>[])];
   }
 
   #assertFree(keys: readonly ResourceKey<unknown>[], name: string, incoming: string): void {

@@ -165,9 +165,11 @@ function instantiate(type: ComponentType, plain: PlainConfig, place: Place): Com
   }
   const requires: Requirement[] = [];
   // A class-level @requires repeated by a property @requires of the same resource is one requirement.
-  const injected = new Set(meta.requires.filter((r) => r.property !== undefined).map((r) => `${describeKey(r.key)}\0${String(r.name)}`));
+  const injected = meta.requires.some((r) => r.property !== undefined)
+    ? new Set(meta.requires.filter((r) => r.property !== undefined).map((r) => `${describeKey(r.key)}\0${String(r.name)}`))
+    : undefined;
   for (const r of meta.requires) {
-    if (r.property === undefined && injected.has(`${describeKey(r.key)}\0${String(r.name)}`)) continue;
+    if (r.property === undefined && injected?.has(`${describeKey(r.key)}\0${String(r.name)}`)) continue;
     const name = r.name === undefined ? DEFAULT_NAME : nameOf(r.name, `@requires(${describeKey(r.key)})`);
     if (name !== undefined) requires.push({ key: r.key, name, optional: r.optional, property: r.property });
   }

@@ -1,19 +1,24 @@
 import type { ResourceKey } from './resource-key';
 import { describeKey } from './resource-key';
 
-const ids = new WeakMap<object, Map<string, symbol>>();
+/** Where a key keeps its per-name service identifiers: a hidden, non-enumerable property. */
+const ids = Symbol('asphalt.serviceIds');
+const frozen = new WeakMap<object, Map<string, symbol>>();
 
 /**
  * The inversify service identifier of one (key, name) pair. Each pair gets its own symbol:
  * inversify falls back to a parent container only when the child has no binding at all for an
  * identifier, so sharing one identifier across names would let a child's `Db 'replica'` hide the
- * parent's `Db 'default'`.
+ * parent's `Db 'default'`. The symbols live on the key itself (a property lookup is much cheaper
+ * than a WeakMap on this hot path).
  */
 export function serviceId(key: ResourceKey<unknown>, name: string): symbol {
-  let byName = ids.get(key);
+  const holder = key as unknown as { [ids]?: Map<string, symbol> };
+  let byName = Object.prototype.hasOwnProperty.call(holder, ids) ? holder[ids] : frozen.get(key);
   if (byName === undefined) {
     byName = new Map();
-    ids.set(key, byName);
+    if (Object.isExtensible(holder)) Object.defineProperty(holder, ids, { value: byName, enumerable: false });
+    else frozen.set(key, byName); // a frozen class or token
   }
   let id = byName.get(name);
   if (id === undefined) {

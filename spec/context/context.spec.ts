@@ -509,3 +509,15 @@ describe('the current context', () => {
     expect(seen).toEqual([ctx, ctx]);
   });
 });
+
+describe('keys', () => {
+  it('work when the class or token is frozen', () => {
+    const Frozen = Object.freeze(class Frozen {});
+    const FrozenToken = Object.freeze(token<string>('FrozenToken'));
+    const ctx = new Context();
+    ctx.addResource(new Frozen(), { types: [Frozen] });
+    ctx.addResource('x', { types: [FrozenToken], name: 'n' });
+    expect(ctx.getResourceNowait(Frozen)).toBeInstanceOf(Frozen);
+    expect(ctx.getResourceNowait(FrozenToken, 'n')).toBe('x');
+  });
+});
