@@ -1,4 +1,6 @@
 import { createRequire } from 'node:module';
+// The same compiler options as the specs (jest.config.js reads this file too).
+import options from './swc-typescript.json';
 
 interface SwcCore {
   transformFileSync(path: string, options: object): { code: string };
@@ -23,15 +25,6 @@ export function installTypeScriptHook(basedir: string): boolean {
       return false;
     }
   }
-  const options = {
-    jsc: {
-      target: 'es2022',
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-    },
-    module: { type: 'commonjs' },
-    sourceMaps: 'inline',
-  };
   type Loader = (module: { _compile(code: string, filename: string): void }, filename: string) => void;
   (require.extensions as unknown as Record<string, Loader>)['.ts'] = (module, filename) => {
     module._compile(swc.transformFileSync(filename, options).code, filename);

@@ -68,7 +68,7 @@ export function buildTree(
   problems: AsphaltError[],
 ): ComponentRecord | undefined {
   const rootAlias = options.rootAlias ?? 'root';
-  return instantiate(rootType, asPlain(config, options.configPath ?? '', problems), {
+  return instantiate(rootType, asPlain(config, options.configPath ?? '', problems, rootAlias), {
     path: rootAlias,
     alias: rootAlias,
     configPath: options.configPath ?? '',
@@ -89,13 +89,26 @@ interface Place {
   problems: AsphaltError[];
 }
 
-function asPlain(value: unknown, configPath: string, problems: AsphaltError[]): PlainConfig {
+function asPlain(value: unknown, configPath: string, problems: AsphaltError[], path: string): PlainConfig {
   if (value === undefined || value === null) return {};
   if (typeof value === 'object' && !Array.isArray(value)) return value as PlainConfig;
-  problems.push(
+  report(problems, path,
     new ConfigError([{ path: configPath || '(root)', message: `expected a mapping of options, got ${JSON.stringify(value)}` }]),
   );
   return {};
+}
+
+const problemPaths = new WeakMap<AsphaltError, string>();
+
+/** Records `error` as a problem of the component at `path`. */
+function report(problems: AsphaltError[], path: string, error: AsphaltError): void {
+  problemPaths.set(error, path);
+  problems.push(error);
+}
+
+/** The component a problem found while building the tree belongs to (its path), if known. */
+export function componentOfProblem(error: AsphaltError): string | undefined {
+  return problemPaths.get(error);
 }
 
 function join(prefix: string, key: string): string {
@@ -109,7 +122,7 @@ function instantiate(type: ComponentType, plain: PlainConfig, place: Place): Com
     const basedir = (typeof type === 'string' && options.typeBasedir?.(join(configPath, 'type'))) || options.basedir;
     cls = resolveComponentType(type, `component ${path}`, basedir);
   } catch (error) {
-    problems.push(error as AsphaltError);
+    report(problems, path, error as AsphaltError);
     return undefined;
   }
   const meta = componentMetadata(cls);
@@ -123,7 +136,7 @@ function instantiate(type: ComponentType, plain: PlainConfig, place: Place): Com
   try {
     instance = config === undefined ? Reflect.construct(cls, []) : Reflect.construct(cls, [config]);
   } catch (error) {
-    problems.push(
+    report(problems, path,
       error instanceof AsphaltError
         ? error
         : new ComponentConstructionError(
@@ -140,7 +153,7 @@ function instantiate(type: ComponentType, plain: PlainConfig, place: Place): Com
   };
   const isolatedValue = plain.isolated ?? meta.options.isolated ?? false;
   if (typeof isolatedValue !== 'boolean') {
-    problems.push(new ConfigError([{ path: join(configPath, 'isolated'), message: 'expected true or false' }]));
+    report(problems, path, new ConfigError([{ path: join(configPath, 'isolated'), message: 'expected true or false' }]));
   }
   const nameOf = (spec: NameSpec | undefined, what: string): string | undefined => {
     if (spec === undefined) return place.defaultName;
@@ -150,7 +163,7 @@ function instantiate(type: ComponentType, plain: PlainConfig, place: Place): Com
       if (typeof name === 'string' && /^\w+$/.test(name)) return name;
       throw new Error(`it returned ${JSON.stringify(name)}, not a name matching /^\\w+$/`);
     } catch (error) {
-      problems.push(
+      report(problems, path,
         new ComponentTypeError(
           `component ${path} (${cls.name}): the name function of ${what} failed: ${error instanceof Error ? error.message : String(error)}`,
         ),
@@ -211,7 +224,7 @@ function instantiate(type: ComponentType, plain: PlainConfig, place: Place): Com
 function buildConfig(cls: ComponentClass, own: PlainConfig, place: Place): object | undefined | null {
   const configClass = configClassOf(cls);
   if (configClass === 'untyped') {
-    place.problems.push(
+    report(place.problems, place.path,
       new ComponentTypeError(
         `component ${place.path} (${cls.name}): its config parameter has no class (a plain object or interface type); ` +
           `declare a config class with class-validator decorators, e.g. 'class ${cls.name}Config { @IsString() host = "localhost" }', ` +
@@ -221,7 +234,7 @@ function buildConfig(cls: ComponentClass, own: PlainConfig, place: Place): objec
     return null;
   }
   if (configClass === 'unknown') {
-    place.problems.push(
+    report(place.problems, place.path,
       new ComponentTypeError(
         `component ${place.path} (${cls.name}): its constructor takes a parameter but its type is unknown; ` +
           `add @component() to the class (with emitDecoratorMetadata on) or name it: @component({ config: ${cls.name}Config })`,
@@ -232,7 +245,7 @@ function buildConfig(cls: ComponentClass, own: PlainConfig, place: Place): objec
   if (configClass === undefined) {
     const keys = Object.keys(own);
     if (keys.length === 0) return undefined;
-    place.problems.push(
+    report(place.problems, place.path,
       new ConfigError(
         keys.map((key) => ({
           path: join(place.configPath, key),
@@ -246,7 +259,7 @@ function buildConfig(cls: ComponentClass, own: PlainConfig, place: Place): objec
   try {
     return validateConfig(configClass, own, place.configPath, place.options.sources);
   } catch (error) {
-    place.problems.push(error as AsphaltError);
+    report(place.problems, place.path, error as AsphaltError);
     return null;
   }
 }
@@ -255,7 +268,7 @@ function numberOption(plain: PlainConfig, key: string, fallback: number, place: 
   const value = plain[key];
   if (value === undefined) return fallback;
   if (typeof value === 'number' && value > 0 && Number.isFinite(value)) return value;
-  place.problems.push(
+  report(place.problems, place.path,
     new ConfigError([
       {
         path: join(place.configPath, key),
@@ -275,15 +288,15 @@ interface ChildSpec {
 
 /** Children from code, merged with `components:` from config (config wins, deep). */
 function childrenOf(instance: Component, plain: PlainConfig, place: Place): ChildSpec[] {
-  const fromConfig = asPlain(plain.components, join(place.configPath, 'components'), place.problems);
+  const fromConfig = asPlain(plain.components, join(place.configPath, 'components'), place.problems, place.path);
   const specs = new Map<string, ChildSpec>();
   for (const child of instance[childDeclarations]()) {
     specs.set(child.alias, { alias: child.alias, type: child.type, config: { ...child.config } });
   }
   for (const [alias, raw] of Object.entries(fromConfig)) {
-    const childConfig = asPlain(raw, join(place.configPath, `components.${alias}`), place.problems);
+    const childConfig = asPlain(raw, join(place.configPath, `components.${alias}`), place.problems, `${place.path}.${alias}`);
     if (!/^[A-Za-z_][\w-]*(\/\w+)?$/.test(alias)) {
-      place.problems.push(
+      report(place.problems, place.path,
         new ConfigError([
           {
             path: join(place.configPath, `components.${alias}`),

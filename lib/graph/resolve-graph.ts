@@ -10,7 +10,7 @@ import {
 } from '../errors';
 import { describeKey } from '../resources/resource-key';
 import { serviceId } from '../resources/service-id';
-import { buildTree, type BuildTreeOptions, type ComponentRecord } from './build-tree';
+import { buildTree, componentOfProblem, type BuildTreeOptions, type ComponentRecord } from './build-tree';
 import { ComponentGraph } from './component-graph';
 import { countCyclicComponents, findCycles } from './find-cycles';
 import type { GraphEdge, GraphNode, Requirement } from './graph-types';
@@ -308,4 +308,12 @@ function graphError(problems: readonly AsphaltError[]): GraphError {
       sections.join('\n'),
     problems,
   );
+}
+
+/** The path of the component a problem of a `GraphError` is about (the first one, for a cycle). */
+export function problemComponent(problem: AsphaltError): string | undefined {
+  if (problem instanceof MissingProviderError) return problem.consumer;
+  if (problem instanceof AmbiguousProviderError) return problem.providers[0];
+  if (problem instanceof DependencyCycleError) return problem.cycle[0];
+  return componentOfProblem(problem);
 }

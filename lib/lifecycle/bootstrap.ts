@@ -2,7 +2,7 @@ import type { ComponentType } from '../components/component';
 import { Context } from '../context/context';
 import { ComponentStartError, GraphError, TeardownError } from '../errors';
 import { Signal } from '../events/signal';
-import { resolveGraph, type ResolveOptions } from '../graph/resolve-graph';
+import { problemComponent, resolveGraph, type ResolveOptions } from '../graph/resolve-graph';
 import { Application } from './application';
 import type { LifecycleEvent } from './lifecycle-event';
 import { stderrLogger, type Logger } from './logger';
@@ -37,13 +37,8 @@ export async function bootstrap(root: ComponentType, config?: unknown, options: 
     resolved = resolveGraph(root, config, options);
   } catch (error) {
     if (!(error instanceof GraphError)) throw error;
-    const first = error.problems[0] as { consumer?: string; path?: string; message: string; code: string; issues?: { path: string }[] } | undefined;
-    const rootAlias = options.rootAlias ?? 'root';
-    const path =
-      first?.consumer ??
-      (first?.issues?.[0] ? componentPathOf(first.issues[0].path, rootAlias, options.configPath) : undefined) ??
-      /component ([\w./-]+)/.exec(first?.message ?? '')?.[1] ??
-      rootAlias;
+    const first = error.problems[0];
+    const path = (first && problemComponent(first)) ?? options.rootAlias ?? 'root';
     const phase = first?.code === 'ASPHALT_CONFIG' ? 'config' : first?.code === 'ASPHALT_COMPONENT_CONSTRUCTION' ? 'construct' : 'resolve';
     throw new ComponentStartError(error.message, phase, path, { cause: error });
   }
@@ -106,11 +101,3 @@ function logEvent(logger: Logger, event: LifecycleEvent): void {
   }
 }
 
-/** The component a config path belongs to: `components.db.port` -> `root.db`. */
-function componentPathOf(configPath: string, rootAlias: string, rootConfigPath = ''): string {
-  const rest = rootConfigPath && configPath.startsWith(`${rootConfigPath}.`) ? configPath.slice(rootConfigPath.length + 1) : configPath;
-  const parts = rest.split('.');
-  let path = rootAlias;
-  for (let i = 0; i + 1 < parts.length && parts[i] === 'components'; i += 2) path += `.${parts[i + 1]}`;
-  return path;
-}

@@ -57,11 +57,12 @@ export class Startup {
       const scope = scopes.get(resolved.enclosingScope.get(record)!)!;
       const inner = record.isolated ? new Context(scope) : undefined;
       if (inner) scopes.set(record.path, inner);
-      const publishedIn = new Map<string, 'prepare' | 'start'>();
+      // The listener runs only once the component publishes, after `run` is assigned.
+      const ctx = new ComponentContext(inner ?? scope, record.defaultName, (keys, name) => this.#published(run, keys, name));
       const run: ComponentRun = {
         record,
         node: nodes[i]!,
-        ctx: undefined as unknown as ComponentContext,
+        ctx,
         scope,
         inner,
         parent: record.parent ? byRecord.get(record.parent) : undefined,
@@ -72,24 +73,8 @@ export class Startup {
         prepareBegan: false,
         startBegan: false,
         timedOut: false,
-        publishedIn,
+        publishedIn: new Map(),
       };
-      (run as { ctx: ComponentContext }).ctx = new ComponentContext(inner ?? scope, record.defaultName, (keys, name) => {
-        const phase = run.startBegan ? 'start' : 'prepare';
-        for (const key of keys) {
-          publishedIn.set(`${describeKey(key)} '${name}'`, phase);
-          if (record.provides.length > 0 && record.provides.every((p) => run.scope[hasOwnResource](p.key, p.name))) {
-            run.node.timings.readyAt ??= this.now();
-          }
-          if (!record.provides.some((p) => p.key === key && p.name === name)) {
-            logger.debug(
-              { path: record.path, key: describeKey(key), name },
-              `${record.path} published ${describeKey(key)} '${name}' in ${phase}() without declaring it with @provides ` +
-                `(allowed; declare it so that consumers can @requires it and start after it)`,
-            );
-          }
-        }
-      });
       labelContext(run.ctx, record.path);
       run.parent?.children.push(run);
       byRecord.set(record, run);
@@ -285,6 +270,25 @@ export class Startup {
       return false;
     }
     return !this.#failure;
+  }
+
+  /** Records what a component published and in which phase (for the stop order and readyAt). */
+  #published(run: ComponentRun, keys: readonly ResourceKey<unknown>[], name: string): void {
+    const { record } = run;
+    const phase = run.startBegan ? 'start' : 'prepare';
+    for (const key of keys) {
+      run.publishedIn.set(`${describeKey(key)} '${name}'`, phase);
+      if (!record.provides.some((p) => p.key === key && p.name === name)) {
+        this.#logger.debug(
+          { path: record.path, key: describeKey(key), name },
+          `${record.path} published ${describeKey(key)} '${name}' in ${phase}() without declaring it with @provides ` +
+            `(allowed; declare it so that consumers can @requires it and start after it)`,
+        );
+      }
+    }
+    if (record.provides.length > 0 && record.provides.every((p) => run.scope[hasOwnResource](p.key, p.name))) {
+      run.node.timings.readyAt ??= this.now();
+    }
   }
 
   #watchdog(run: ComponentRun): void {

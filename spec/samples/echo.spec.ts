@@ -1,17 +1,8 @@
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../bridge/nats-server';
 import { repo, runCli, startCli, waitForOutput } from '../cli/run-cli';
 
 jest.setTimeout(30_000);
-
-/** A free loopback port. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('the echo sample', () => {
   it('runs a server and a client from one config file as two processes and echoes through TCP', async () => {
