@@ -17,44 +17,55 @@ interface MonitorDeps {
 }
 
 /**
- * The monitor thread. The main thread bumps `state[BEAT]` every `interval` ms from a timer; when
- * the count has not moved for `threshold + interval` ms, the loop is blocked, and this thread
- * pauses it through the inspector (`Session.connectToMainThread()`, `Debugger.pause`), evaluates
- * the probe in the paused frames (the JavaScript stack and the context's label), posts them, and
- * resumes. It runs as source text in an eval worker, so it is self-contained.
+ * The monitor thread. The main thread bumps `state[BEAT]` every `interval` ms from a timer and
+ * notifies; this thread waits on that slot (`Atomics.waitAsync`, so it wakes once per beat and
+ * never polls). When no beat comes within `threshold + interval` ms of the last one, the loop has
+ * been blocked for at least `threshold` ms, and this thread pauses it through the inspector
+ * (`Session.connectToMainThread()`, `Debugger.pause`), evaluates the probe in the paused frames
+ * (the JavaScript stack and the context's label), posts them, and resumes. A block is therefore
+ * caught at most `threshold + interval` ms after it began. It runs as source text in an eval
+ * worker, so it is self-contained.
  */
 function monitorMain(deps: MonitorDeps): void {
   const { port, state, threshold, interval, probe } = deps;
-  let lastBeat = Atomics.load(state, 0);
-  let lastChange = performance.now();
-  let handled = -1;
-  let busy = false;
+  let stopped = false;
   let unavailable: string | undefined;
 
-  const timer = setInterval(() => {
-    const beat = Atomics.load(state, 0);
-    const now = performance.now();
-    if (beat !== lastBeat) {
-      lastBeat = beat;
-      lastChange = now;
-    } else if (!busy && handled !== beat && now - lastChange > threshold + interval) {
-      handled = beat;
-      void capture(beat);
-    }
-  }, interval);
   port.on('message', (message: unknown) => {
     if (message === 'stop') {
-      clearInterval(timer);
+      stopped = true;
+      Atomics.notify(state, 0);
       port.close();
     }
   });
+
+  /** Resolves when `state[BEAT]` moves off `beat`, or after `timeout` ms: true if it moved. */
+  async function beatAfter(beat: number, timeout: number): Promise<boolean> {
+    // `Atomics.waitAsync` is in Node >= 16 but typed only by the ES2024 lib, which also declares
+    // APIs Node 20 lacks; so it is typed here.
+    const atomics = Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t: number): { async: boolean; value: unknown } };
+    const wait = atomics.waitAsync(state, 0, beat, timeout);
+    if (wait.async) await wait.value;
+    return Atomics.load(state, 0) !== beat;
+  }
+
+  void (async () => {
+    let beat = Atomics.load(state, 0);
+    while (!stopped) {
+      if (!(await beatAfter(beat, threshold + interval)) && !stopped) {
+        await capture(beat);
+        // One capture per block: wait for the loop to beat again (checking now and then for stop).
+        while (!stopped && !(await beatAfter(beat, 1_000)));
+      }
+      beat = Atomics.load(state, 0);
+    }
+  })();
 
   async function capture(beat: number): Promise<void> {
     if (unavailable !== undefined) {
       port.postMessage({ type: 'missed', beat, reason: unavailable });
       return;
     }
-    busy = true;
     Atomics.store(state, 1, 1);
     let session: import('node:inspector').Session | undefined;
     try {
@@ -109,7 +120,6 @@ function monitorMain(deps: MonitorDeps): void {
     } finally {
       Atomics.store(state, 1, 0);
       session?.disconnect();
-      busy = false;
     }
   }
 }

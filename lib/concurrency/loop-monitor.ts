@@ -12,9 +12,9 @@ export interface LoopMonitorOptions {
   /** Report a block longer than this many milliseconds (default 100). */
   readonly threshold?: number;
   /**
-   * Heartbeat period in ms (default: half the threshold, 5 to 500). A stack is captured for blocks
-   * longer than about `threshold + 2 * interval`; a shorter period catches shorter ones, for more
-   * wake-ups (each costs the idle process ~0.1 ms of CPU on the reference machine).
+   * Heartbeat period in ms (default: half the threshold, 5 to 500). The monitor thread pauses a
+   * block to capture its stack at most `threshold + interval` ms after it began, so every block
+   * longer than that is captured; a shorter period catches shorter ones, for more wake-ups.
    */
   readonly interval?: number;
   /** Capture the JavaScript stack of a block through the inspector (default true). */
@@ -113,6 +113,7 @@ export class LoopMonitor implements AsyncDisposable {
 
   #beat(): void {
     const beat = Atomics.add(this.#state, BEAT, 1);
+    Atomics.notify(this.#state, BEAT);
     const now = performance.eventLoopUtilization();
     const busy = performance.eventLoopUtilization(now, this.#elu).active;
     this.#elu = now;

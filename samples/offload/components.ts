@@ -20,7 +20,7 @@ export class ImageServiceConfig {
   /** 0 picks a free port. */
   @IsInt() @Min(0) @Max(65535) port = 0;
   @IsInt() @Min(1) size = 400;
-  @IsInt() @Min(1) rounds = 100;
+  @IsInt() @Min(1) rounds = 200;
 }
 
 /**

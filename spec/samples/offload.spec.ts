@@ -19,9 +19,11 @@ describe('the offload sample', () => {
     const output = await runSample('inline');
     expect(output).toMatch(/^blurred 3 images \(checksums \d+, \d+, \d+\)/m);
     const reports = output.match(/^warn: event loop blocked for \d+ ms \(threshold 100 ms\) in .*$/gm) ?? [];
-    expect(reports.length).toBeGreaterThanOrEqual(1);
+    // Each blur blocks ~400 ms here; blocks longer than threshold + interval (150 ms) are always
+    // captured. Another block (a GC pause under load) may be reported too, so look for the blurs'.
     // The request's context is labelled by the component; the stack was captured while the loop was blocked.
-    expect(reports[0]).toMatch(/ms \(threshold 100 ms\) in root\.images > GET \/blur at /);
+    const blurReports = reports.filter((line) => /ms \(threshold 100 ms\) in root\.images > GET \/blur at /.test(line));
+    expect(blurReports.length).toBeGreaterThanOrEqual(1);
     expect(output).toMatch(/^\s+at blurImage \(.*offload[/\\]tasks[/\\]pixels\.js:\d+:\d+\)$/m);
     expect(output).toContain('progress reports from workers: 0');
     expect(slowestPing(output)).toBeGreaterThanOrEqual(300);
@@ -31,7 +33,7 @@ describe('the offload sample', () => {
     const output = await runSample('pool');
     expect(output).toMatch(/^blurred 3 images \(checksums \d+, \d+, \d+\)/m);
     expect(output).not.toMatch(/event loop blocked .* in (root\.images > )?GET \/blur/);
-    expect(output).toContain('progress reports from workers: 300'); // 3 images x 100 rounds, each a Signal dispatch on the main thread
+    expect(output).toContain('progress reports from workers: 600'); // 3 images x 200 rounds, each a Signal dispatch on the main thread
     expect(Number(/answered while blurring: (\d+)/.exec(output)?.[1])).toBeGreaterThanOrEqual(3);
     expect(slowestPing(output)).toBeLessThan(250);
   });
