@@ -63,6 +63,15 @@ export class InvalidResourceError extends AsphaltError {
   static override readonly code = 'ASPHALT_INVALID_RESOURCE';
 }
 
+/**
+ * A public API was called with an argument it cannot use (a listener that is not a function, a
+ * negative timeout, a token id with spaces, an override of an unknown component). The message
+ * names the call, what it got and what it expects.
+ */
+export class InvalidArgumentError extends AsphaltError {
+  static override readonly code = 'ASPHALT_INVALID_ARGUMENT';
+}
+
 /** A resource someone waited for will never come: its provider failed or the context closed. */
 export class ResourceUnavailableError extends AsphaltError {
   static override readonly code = 'ASPHALT_RESOURCE_UNAVAILABLE';

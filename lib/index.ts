@@ -16,6 +16,7 @@ export {
   StartupTimeoutError,
   ContextStateError,
   InvalidResourceError,
+  InvalidArgumentError,
   NoCurrentContextError,
   ResourceConflictError,
   ResourceNotFoundError,

@@ -35,3 +35,28 @@ describe('the error catalogue', () => {
     expect(new api.ResourceConflictError('x')).not.toBeInstanceOf(api.ResourceNotFoundError);
   });
 });
+
+describe('argument errors', () => {
+  it('are InvalidArgumentErrors with a stable code that say what the call expects', async () => {
+    const expectInvalid = (error: unknown, message: RegExp): void => {
+      expect(error).toBeInstanceOf(api.InvalidArgumentError);
+      expect((error as api.AsphaltError).code).toBe('ASPHALT_INVALID_ARGUMENT');
+      expect((error as Error).message).toMatch(message);
+    };
+    const caught = (fn: () => unknown): unknown => {
+      try {
+        fn();
+      } catch (error) {
+        return error;
+      }
+      throw new Error('expected a throw');
+    };
+    expectInvalid(caught(() => api.token('has space')), /token id must be .*token<Pool>\('Db'\)/);
+    const signal = new api.Signal<number>();
+    expectInvalid(caught(() => signal.connect(42 as never)), /connect\(\) needs a function, got number/);
+    expectInvalid(caught(() => signal.stream({ maxQueue: -1 })), /maxQueue must be a positive integer, got -1/);
+    expectInvalid(await signal.waitFor(undefined, { timeout: -5 }).catch((error: unknown) => error), /timeout must be a finite number of ms >= 0, got -5/);
+    const { graph } = api.resolveGraph(class Root extends api.Component {});
+    expectInvalid(caught(() => graph.node('root.nope')), /No component at path 'root\.nope'/);
+  });
+});

@@ -1,4 +1,4 @@
-import { SignalQueueFullError } from '../errors';
+import { InvalidArgumentError, SignalQueueFullError } from '../errors';
 import type { Signal } from './signal';
 
 /** What a stream does when its queue is full: fail the consumer, or drop the oldest event. */
@@ -65,10 +65,10 @@ export class SignalStream<T> implements AsyncIterableIterator<T, undefined, unde
   constructor(signals: readonly Signal<T>[], options: SignalStreamOptions<T> = {}) {
     const { filter, maxQueue = 1000, overflow = 'error' } = options;
     if (!Number.isInteger(maxQueue) || maxQueue < 1) {
-      throw new RangeError(`maxQueue must be a positive integer, got ${String(maxQueue)}`);
+      throw new InvalidArgumentError(`maxQueue must be a positive integer, got ${String(maxQueue)}`);
     }
     if (overflow !== 'error' && overflow !== 'drop-oldest') {
-      throw new TypeError(`overflow must be 'error' or 'drop-oldest', got ${JSON.stringify(overflow)}`);
+      throw new InvalidArgumentError(`overflow must be 'error' or 'drop-oldest', got ${JSON.stringify(overflow)}`);
     }
     const unique = [...new Set(signals)];
     this.#source = describeSources(unique);

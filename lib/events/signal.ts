@@ -1,4 +1,4 @@
-import { AsphaltError, WaitTimeoutError } from '../errors';
+import { AsphaltError, InvalidArgumentError, WaitTimeoutError } from '../errors';
 import { SignalStream, type SignalStreamOptions } from './signal-stream';
 
 /** Options of a {@link Signal}. */
@@ -72,7 +72,7 @@ export class Signal<T> {
    */
   connect(listener: (event: T) => unknown): () => void {
     if (typeof listener !== 'function') {
-      throw new TypeError(`${this.#describe()}: connect() needs a function, got ${typeof listener}`);
+      throw new InvalidArgumentError(`${this.#describe()}: connect() needs a function, got ${typeof listener}`);
     }
     const connection = new Connection(listener);
     this.#connections = [...this.#connections, connection];
@@ -127,7 +127,7 @@ export class Signal<T> {
     const { timeout, signal: abort } = options;
     if (timeout !== undefined && !(Number.isFinite(timeout) && timeout >= 0)) {
       return Promise.reject(
-        new RangeError(`${this.#describe()}: waitFor timeout must be a finite number of ms >= 0, got ${timeout}`),
+        new InvalidArgumentError(`${this.#describe()}: waitFor timeout must be a finite number of ms >= 0, got ${timeout}`),
       );
     }
     if (abort?.aborted) return Promise.reject(abort.reason);

@@ -1,4 +1,4 @@
-import { DependencyCycleError } from '../errors';
+import { DependencyCycleError, InvalidArgumentError } from '../errors';
 import { describeKey, type ResourceKey } from '../resources/resource-key';
 import { DEFAULT_NAME } from '../resources/resource-name';
 import { editDistance } from '../util/closest-match';
@@ -70,10 +70,10 @@ export class ComponentGraph {
   #levels: Map<string, number> | undefined;
 
   constructor(nodes: readonly GraphNode[], edges: readonly GraphEdge[]) {
-    if (nodes.length === 0) throw new Error('ComponentGraph: a graph needs at least its root component');
+    if (nodes.length === 0) throw new InvalidArgumentError('ComponentGraph: a graph needs at least its root component');
     const byPath = new Map<string, GraphNode>();
     for (const node of nodes) {
-      if (byPath.has(node.path)) throw new Error(`ComponentGraph: two components have the path '${node.path}'`);
+      if (byPath.has(node.path)) throw new InvalidArgumentError(`ComponentGraph: two components have the path '${node.path}'`);
       byPath.set(node.path, node);
       this.#order.set(node.path, this.#order.size);
       this.#edgesIn.set(node.path, []);
@@ -108,7 +108,7 @@ export class ComponentGraph {
       .sort((a, b) => a.distance - b.distance)
       .slice(0, 3)
       .map(({ candidate }) => `'${candidate}'`);
-    throw new Error(
+    throw new InvalidArgumentError(
       `No component at path '${path}' in the graph; did you mean ${closest.join(', ')}? ` +
         `A path is the aliases from the root joined by dots, as in '${this.root.path}'.`,
     );
@@ -206,7 +206,7 @@ export class ComponentGraph {
 
   #known(path: string, role: string): string {
     if (this.nodes.has(path)) return path;
-    throw new Error(`ComponentGraph: the ${role} '${path}' is not among the graph's components`);
+    throw new InvalidArgumentError(`ComponentGraph: the ${role} '${path}' is not among the graph's components`);
   }
 
   #distinct(paths: readonly string[]): GraphNode[] {

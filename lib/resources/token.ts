@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from '../errors';
+
 /**
  * A typed resource key for values that have no class of their own (interfaces, functions,
  * primitives, third-party objects). The type parameter travels into `getResource`.
@@ -14,7 +16,7 @@ export class Token<T> {
   /** @param id stable, human-readable identifier; it names the token in every message. */
   constructor(readonly id: string) {
     if (typeof id !== 'string' || !/^[\w.:/@-]+$/.test(id)) {
-      throw new TypeError(
+      throw new InvalidArgumentError(
         `token id must be a non-empty string of letters, digits and _ . : / @ -, got ${JSON.stringify(id)}; ` +
           `write for example token<Pool>('Db')`,
       );

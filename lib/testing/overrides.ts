@@ -6,7 +6,7 @@ import { childDeclarations } from '../components/internal';
 import { resolveComponentType } from '../components/resolve-component-type';
 import { configOptionNames, type ConfigClass } from '../config/validate-config';
 import { Context } from '../context/context';
-import type { AsphaltError } from '../errors';
+import { InvalidArgumentError, type AsphaltError } from '../errors';
 import { buildTree, type BuildTreeOptions, type ComponentRecord } from '../graph/build-tree';
 import { describeKey, isResourceKey, type ResourceKey } from '../resources/resource-key';
 import { DEFAULT_NAME } from '../resources/resource-name';
@@ -113,15 +113,15 @@ function isResourceOverride(override: Override): override is ResourceOverride<un
 
 function checkResourceOverride(override: ResourceOverride<unknown>, seen: readonly ResourceOverride<unknown>[]): ResourceOverride<unknown> {
   if (!isResourceKey(override.resource)) {
-    throw new TypeError(`startTestApp: override.resource must be a class or a token, got ${String(override.resource)}`);
+    throw new InvalidArgumentError(`startTestApp: override.resource must be a class or a token, got ${String(override.resource)}`);
   }
   const name = override.name ?? DEFAULT_NAME;
   const text = refText(override.resource, name);
   if (override.value === undefined || override.value === null) {
-    throw new TypeError(`startTestApp: the override of ${text} has no value (got ${String(override.value)})`);
+    throw new InvalidArgumentError(`startTestApp: the override of ${text} has no value (got ${String(override.value)})`);
   }
   if (seen.some((r) => r.resource === override.resource && (r.name ?? DEFAULT_NAME) === name)) {
-    throw new TypeError(`startTestApp: ${text} is overridden twice`);
+    throw new InvalidArgumentError(`startTestApp: ${text} is overridden twice`);
   }
   return override;
 }
@@ -129,22 +129,22 @@ function checkResourceOverride(override: ResourceOverride<unknown>, seen: readon
 function checkComponentOverride(override: ComponentOverride, seen: readonly ComponentOverride[], rootAlias: string): ComponentOverride {
   const shape = override as Partial<ComponentOverride>;
   if (typeof shape.component !== 'string' || typeof shape.with !== 'function' || !(shape.with.prototype instanceof Component)) {
-    throw new TypeError(
+    throw new InvalidArgumentError(
       `startTestApp: an override is either { resource, value, name? } or { component: 'path', with: ComponentClass }, ` +
         `got ${JSON.stringify(override)}`,
     );
   }
   if (shape.component === rootAlias) {
-    throw new TypeError(`startTestApp: to replace the root component, pass the replacement as the root instead of overriding '${rootAlias}'`);
+    throw new InvalidArgumentError(`startTestApp: to replace the root component, pass the replacement as the root instead of overriding '${rootAlias}'`);
   }
   if (!shape.component.startsWith(`${rootAlias}.`) || shape.component.split('.').some((s) => s === '')) {
-    throw new TypeError(
+    throw new InvalidArgumentError(
       `startTestApp: '${shape.component}' is not a component path; a path is the aliases from the root joined by dots, ` +
         `as in '${rootAlias}.db'`,
     );
   }
   if (seen.some((o) => o.component === shape.component)) {
-    throw new TypeError(`startTestApp: the component at '${shape.component}' is overridden twice`);
+    throw new InvalidArgumentError(`startTestApp: the component at '${shape.component}' is overridden twice`);
   }
   return override;
 }
@@ -263,7 +263,7 @@ function adaptReplacement(
   const original = specs.find((s) => s.alias === alias);
   if (original === undefined) {
     const known = specs.map((s) => `'${parent.path}.${s.alias}'`).join(', ') || 'none';
-    throw new TypeError(
+    throw new InvalidArgumentError(
       `startTestApp: there is no component at '${override.component}' to replace; the children of ${parent.path} are: ${known}`,
     );
   }
@@ -307,7 +307,7 @@ function findProviders(
             children.length > 0 ? `it has children (${children.join(', ')})` : '',
           ].filter((s) => s !== '');
     if (why.length > 0) {
-      throw new TypeError(
+      throw new InvalidArgumentError(
         `startTestApp: cannot override ${mine.join(', ')}: it is provided by ${path} (${type.name}), which a resource ` +
           `override replaces with a stub that provides nothing, but ${why.join(' and ')}. ` +
           (path === rootAlias

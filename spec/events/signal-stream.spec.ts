@@ -1,4 +1,4 @@
-import { SignalQueueFullError } from '../../lib/errors';
+import { InvalidArgumentError, SignalQueueFullError } from '../../lib/errors';
 import { Signal } from '../../lib/events/signal';
 import { collectGarbageUntil } from './collect-garbage';
 import { take } from './take';
@@ -140,8 +140,8 @@ describe('SignalStream', () => {
   it('rejects a maxQueue that is not a positive integer', () => {
     const signal = new Signal<number>();
 
-    expect(() => signal.stream({ maxQueue: 0 })).toThrow(RangeError);
-    expect(() => signal.stream({ maxQueue: Infinity })).toThrow(RangeError);
+    expect(() => signal.stream({ maxQueue: 0 })).toThrow(InvalidArgumentError);
+    expect(() => signal.stream({ maxQueue: Infinity })).toThrow(InvalidArgumentError);
     expect(signal.listenerCount).toBe(0);
   });
 
