@@ -65,11 +65,16 @@ export function componentMetadata(type: abstract new (...args: never[]) => unkno
     const meta = store.get(t);
     if (meta) chain.unshift(meta);
   }
-  const meta: ComponentMetadata = {
-    provides: chain.flatMap((m) => m.provides),
-    requires: chain.flatMap((m) => m.requires),
-    options: Object.assign({}, ...chain.map((m) => m.options)) as ComponentOptions,
-  };
+  // The usual class declares everything itself: its own lists serve as they are (the cache entry
+  // is dropped as soon as a decorator writes again).
+  const meta: ComponentMetadata =
+    chain.length === 1
+      ? chain[0]!
+      : {
+          provides: chain.flatMap((m) => m.provides),
+          requires: chain.flatMap((m) => m.requires),
+          options: Object.assign({}, ...chain.map((m) => m.options)) as ComponentOptions,
+        };
   merged.set(type, { version, meta });
   return meta;
 }

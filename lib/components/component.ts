@@ -13,6 +13,7 @@ export interface ChildDeclaration {
 }
 
 const aliasPattern = /^[A-Za-z_][\w-]*(\/\w+)?$/;
+const noChildren: readonly ChildDeclaration[] = Object.freeze([]);
 
 /**
  * Base class of every component. Override `prepare(ctx)` to publish what children need before
@@ -27,8 +28,9 @@ const aliasPattern = /^[A-Za-z_][\w-]*(\/\w+)?$/;
  * }
  */
 export abstract class Component {
-  #children: ChildDeclaration[] = [];
-  #aliases = new Set<string>();
+  // Made on the first addComponent: most components have no children.
+  #children: ChildDeclaration[] | undefined;
+  #aliases: Set<string> | undefined;
 
   /** Runs before the children start: publish here what they need. */
   async prepare(_ctx: Context): Promise<void> {}
@@ -48,19 +50,19 @@ export abstract class Component {
           `optionally followed by /name (e.g. 'db' or 'db/replica')`,
       );
     }
-    if (this.#aliases.has(alias)) {
+    if (this.#aliases?.has(alias)) {
       throw new ComponentTypeError(`addComponent: a child named '${alias}' was already added; aliases must be unique`);
     }
     if (typeof config !== 'object' || config === null || Array.isArray(config)) {
       throw new ComponentTypeError(`addComponent('${alias}'): config must be an object, got ${JSON.stringify(config)}`);
     }
-    this.#aliases.add(alias);
-    this.#children.push({ alias, type, config });
+    (this.#aliases ??= new Set()).add(alias);
+    (this.#children ??= []).push({ alias, type, config });
   }
 
   /** Internal: the children added in code. */
   [childDeclarations](): readonly ChildDeclaration[] {
-    return this.#children;
+    return this.#children ?? noChildren;
   }
 }
 

@@ -22,6 +22,11 @@ export class Announcement {
     return this.#settled;
   }
 
+  /** Whether the resource has been published (settled without a failure). */
+  get published(): boolean {
+    return this.#settled && this.#failure === undefined;
+  }
+
   /** Settles when the resource is published; rejects with `ResourceUnavailableError` if it never will be. */
   get promise(): Promise<void> {
     if (this.#promise === undefined) {

@@ -152,8 +152,8 @@ export class Context implements AsyncDisposable {
     }
     const name = checkResourceName(options.name ?? DEFAULT_NAME, 'addResource');
     const keys = this.#keysFor(value, options.types, 'addResource');
-    const description = describeValue(value, options.description);
-    this.#assertFree(keys, name, description);
+    const description = options.description;
+    this.#assertFree(keys, name, value, description);
     const container = this.#containerOrCreate();
     for (const key of keys) {
       this.#ownMap(key).set(name, { value, description });
@@ -186,8 +186,8 @@ export class Context implements AsyncDisposable {
     }
     const keys = this.#keysFor(undefined, options.types, 'addResourceFactory');
     const record = new FactoryRecord(factory, keys, name, options.description, options.teardown);
-    const description = options.description ?? `a resource factory (${factory.name || 'anonymous'})`;
-    this.#assertFree(keys, name, description);
+    const description = options.description;
+    this.#assertFree(keys, name, record, description);
     const container = this.#containerOrCreate();
     for (const key of keys) {
       this.#ownMap(key).set(name, { value: record, description });
@@ -427,13 +427,13 @@ export class Context implements AsyncDisposable {
     return types.length === 1 ? (types as ResourceKey<unknown>[]) : [...new Set(types as ResourceKey<unknown>[])];
   }
 
-  #assertFree(keys: readonly ResourceKey<unknown>[], name: string, incoming: string): void {
+  #assertFree(keys: readonly ResourceKey<unknown>[], name: string, value: unknown, description: string | undefined): void {
     for (const key of keys) {
       const existing = this.#own?.get(key)?.get(name);
       if (existing !== undefined) {
         throw new ResourceConflictError(
-          `this context already has ${describeKey(key)} '${name}' (${existing.description}); ` +
-            `${incoming} was not added. Publish it under another name ({ name: 'other' }) or in a child context`,
+          `this context already has ${describeKey(key)} '${name}' (${describeValue(existing.value, existing.description)}); ` +
+            `${describeValue(value, description)} was not added. Publish it under another name ({ name: 'other' }) or in a child context`,
         );
       }
     }

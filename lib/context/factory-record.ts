@@ -14,7 +14,8 @@ export class FactoryRecord {
 /** What a context itself holds under one key and name: a value or a factory record. */
 export interface OwnEntry {
   readonly value: unknown;
-  readonly description: string;
+  /** As given to addResource / addResourceFactory; messages fall back to {@link describeValue}. */
+  readonly description: string | undefined;
 }
 
 /** Whether `fn` is declared `async` (its result is a promise without calling it). */
@@ -27,7 +28,7 @@ export const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
 /** How a value is named in conflict messages: its description, else its class. */
 export function describeValue(value: unknown, description: string | undefined): string {
   if (description) return description;
-  if (value instanceof FactoryRecord) return 'a resource factory';
+  if (value instanceof FactoryRecord) return `a resource factory (${value.factory.name || 'anonymous'})`;
   const ctor = (value as { constructor?: { name?: string } }).constructor?.name;
   return ctor ? `a ${ctor} instance` : `a ${typeof value}`;
 }

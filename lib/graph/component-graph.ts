@@ -61,12 +61,13 @@ export class ComponentGraph {
   /** The root component. */
   readonly root: GraphNode;
 
-  readonly #order = new Map<string, number>();
+  // Indexes, each built on first use: a boot asks only for the critical path.
+  #orderIndex: Map<string, number> | undefined;
   /** Each path's pre-order interval [first, last] in the tree, to tell ancestors apart cheaply. */
-  readonly #span = new Map<string, { first: number; last: number }>();
-  readonly #edgesIn = new Map<string, GraphEdge[]>();
-  readonly #edgesOut = new Map<string, GraphEdge[]>();
-  readonly #providers = new Map<ResourceKey<unknown>, Map<string, GraphNode[]>>();
+  #spanIndex: Map<string, { first: number; last: number }> | undefined;
+  #edgesInIndex: Map<string, GraphEdge[]> | undefined;
+  #edgesOutIndex: Map<string, GraphEdge[]> | undefined;
+  #providersIndex: Map<ResourceKey<unknown>, Map<string, GraphNode[]>> | undefined;
   #levels: Map<string, number> | undefined;
 
   constructor(nodes: readonly GraphNode[], edges: readonly GraphEdge[]) {
@@ -75,16 +76,6 @@ export class ComponentGraph {
     for (const node of nodes) {
       if (byPath.has(node.path)) throw new InvalidArgumentError(`ComponentGraph: two components have the path '${node.path}'`);
       byPath.set(node.path, node);
-      this.#order.set(node.path, this.#order.size);
-      this.#edgesIn.set(node.path, []);
-      this.#edgesOut.set(node.path, []);
-      for (const { key, name } of node.provides) {
-        const byName = this.#providers.get(key) ?? new Map<string, GraphNode[]>();
-        this.#providers.set(key, byName);
-        const providers = byName.get(name);
-        if (providers) providers.push(node);
-        else byName.set(name, [node]);
-      }
     }
     this.nodes = byPath;
     this.edges = [...edges];
@@ -93,10 +84,51 @@ export class ComponentGraph {
       for (const child of node.children) this.#known(child, `child of '${node.path}'`);
     }
     for (const edge of this.edges) {
-      this.#edgesOut.get(this.#known(edge.provider, 'edge provider'))!.push(edge);
-      this.#edgesIn.get(this.#known(edge.consumer, 'edge consumer'))!.push(edge);
+      this.#known(edge.provider, 'edge provider');
+      this.#known(edge.consumer, 'edge consumer');
     }
-    this.#measureSpans();
+  }
+
+  get #order(): Map<string, number> {
+    if (this.#orderIndex === undefined) {
+      this.#orderIndex = new Map();
+      for (const path of this.nodes.keys()) this.#orderIndex.set(path, this.#orderIndex.size);
+    }
+    return this.#orderIndex;
+  }
+
+  get #edgesIn(): Map<string, GraphEdge[]> {
+    return (this.#edgesInIndex ??= this.#edgesBy('consumer'));
+  }
+
+  get #edgesOut(): Map<string, GraphEdge[]> {
+    return (this.#edgesOutIndex ??= this.#edgesBy('provider'));
+  }
+
+  #edgesBy(end: 'consumer' | 'provider'): Map<string, GraphEdge[]> {
+    const index = new Map<string, GraphEdge[]>();
+    for (const edge of this.edges) {
+      const list = index.get(edge[end]);
+      if (list === undefined) index.set(edge[end], [edge]);
+      else list.push(edge);
+    }
+    return index;
+  }
+
+  get #providers(): Map<ResourceKey<unknown>, Map<string, GraphNode[]>> {
+    if (this.#providersIndex === undefined) {
+      this.#providersIndex = new Map();
+      for (const node of this.nodes.values()) {
+        for (const { key, name } of node.provides) {
+          let byName = this.#providersIndex.get(key);
+          if (byName === undefined) this.#providersIndex.set(key, (byName = new Map()));
+          const providers = byName.get(name);
+          if (providers) providers.push(node);
+          else byName.set(name, [node]);
+        }
+      }
+    }
+    return this.#providersIndex;
   }
 
   /** The component at `path`; throws, naming the closest paths, if there is none. */
@@ -122,13 +154,13 @@ export class ComponentGraph {
   /** Components that require something the component at `path` provides (by edges), each once. */
   consumersOf(path: string): GraphNode[] {
     this.node(path);
-    return this.#distinct(this.#edgesOut.get(path)!.map((edge) => edge.consumer));
+    return this.#distinct((this.#edgesOut.get(path) ?? []).map((edge) => edge.consumer));
   }
 
   /** Components that provide something the component at `path` requires (by edges), each once. */
   dependenciesOf(path: string): GraphNode[] {
     this.node(path);
-    return this.#distinct(this.#edgesIn.get(path)!.map((edge) => edge.provider));
+    return this.#distinct((this.#edgesIn.get(path) ?? []).map((edge) => edge.provider));
   }
 
   /**
@@ -213,25 +245,31 @@ export class ComponentGraph {
     return [...new Set(paths)].map((path) => this.nodes.get(path)!);
   }
 
-  #measureSpans(): void {
+  get #span(): Map<string, { first: number; last: number }> {
+    return (this.#spanIndex ??= this.#measureSpans());
+  }
+
+  #measureSpans(): Map<string, { first: number; last: number }> {
+    const span = new Map<string, { first: number; last: number }>();
     let counter = 0;
     const work: { path: string; leave: boolean }[] = [];
     for (const start of [this.root.path, ...this.nodes.keys()]) {
-      if (this.#span.has(start)) continue;
+      if (span.has(start)) continue;
       work.push({ path: start, leave: false });
       while (work.length > 0) {
         const { path, leave } = work.pop()!;
         if (leave) {
-          this.#span.get(path)!.last = counter - 1;
+          span.get(path)!.last = counter - 1;
           continue;
         }
-        if (this.#span.has(path)) continue;
-        this.#span.set(path, { first: counter++, last: Infinity });
+        if (span.has(path)) continue;
+        span.set(path, { first: counter++, last: Infinity });
         work.push({ path, leave: true });
         const children = this.nodes.get(path)!.children;
         for (let i = children.length - 1; i >= 0; i--) work.push({ path: children[i]!, leave: false });
       }
     }
+    return span;
   }
 
   #isAncestor(ancestor: string, path: string): boolean {
@@ -245,8 +283,7 @@ export class ComponentGraph {
    * publishes it in `prepare()`, which runs before the children start, so those edges do not order.
    */
   #providersBefore(path: string): string[] {
-    return this.#edgesIn
-      .get(path)!
+    return (this.#edgesIn.get(path) ?? [])
       .map((edge) => edge.provider)
       .filter((provider) => !this.#isAncestor(provider, path));
   }

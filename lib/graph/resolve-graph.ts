@@ -37,6 +37,7 @@ export interface ResolvedGraph {
 }
 
 const MAX_LISTED = 20;
+const noChildren: readonly string[] = Object.freeze([]);
 
 /**
  * Instantiates the component tree and checks the whole dependency graph without starting
@@ -97,15 +98,14 @@ export function resolveGraph(root: ComponentType, config?: unknown, options: Res
     }
   }
 
-  const providedAs = new Map<unknown, string[]>();
-  for (const record of records) {
-    for (const p of record.provides) {
-      const list = providedAs.get(p.key);
-      const entry = `'${p.name}' by ${record.path}`;
-      if (list === undefined) providedAs.set(p.key, [entry]);
-      else if (list.length < 5) list.push(entry);
+  /** Up to five `'name' by path` for a key, for the message of a missing provider. */
+  const providedAs = (key: unknown): string[] => {
+    const found: string[] = [];
+    for (const record of records) {
+      for (const p of record.provides) if (p.key === key && found.length < 5) found.push(`'${p.name}' by ${record.path}`);
     }
-  }
+    return found;
+  };
   const providers = new Map<ComponentRecord, ProviderRef[]>();
   const edges: GraphEdge[] = [];
   for (const record of records) {
@@ -136,7 +136,7 @@ export function resolveGraph(root: ComponentType, config?: unknown, options: Res
     if (options.context?.[isVisible](requirement.key, requirement.name)) return 'context';
     if (requirement.optional) return undefined;
     const keyText = describeKey(requirement.key);
-    const otherNames = (providedAs.get(requirement.key) ?? []).slice(0, 5);
+    const otherNames = providedAs(requirement.key);
     problems.push(
       new MissingProviderError(
         `${record.path} requires ${keyText} '${requirement.name}', but nothing provides it ` +
@@ -163,7 +163,7 @@ export function resolveGraph(root: ComponentType, config?: unknown, options: Res
     provides: record.provides,
     requires: record.requires,
     parent: record.parent?.path,
-    children: record.children.map((c) => c.path),
+    children: record.children.length === 0 ? noChildren : record.children.map((c) => c.path),
     isolated: record.isolated,
     scope: enclosing.get(record)!,
     state: 'created',

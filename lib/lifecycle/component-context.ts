@@ -17,8 +17,7 @@ export class ComponentContext extends Context {
   readonly #onPublish: PublishListener;
   #inStartPhase = false;
   #startTeardowns: TeardownCallback[] | undefined;
-  /** The `getResource` calls in progress, for the startup timeout tree. */
-  readonly waits = new Set<string>();
+  #waits: Set<string> | undefined;
 
   constructor(scope: Context, defaultName: string, onPublish: PublishListener) {
     super(scope);
@@ -29,9 +28,9 @@ export class ComponentContext extends Context {
 
   override addResource<T>(value: T, options: AddResourceOptions<T> = {}): void {
     this.#assertUsable('add a resource');
-    const { teardown, ...rest } = options;
+    const { teardown } = options;
     const name = options.name ?? this.#defaultName;
-    this.#publishTo.addResource(value, { ...rest, name });
+    this.#publishTo.addResource(value, teardown === undefined && options.name === name ? options : { types: options.types, description: options.description, name });
     if (teardown) this.addTeardownCallback((error) => teardown(value, error));
     const types = options.types?.length ? options.types : [(value as { constructor: ResourceKey<unknown> }).constructor];
     this.#onPublish(types, name);
@@ -54,12 +53,23 @@ export class ComponentContext extends Context {
   override getResource<T>(key: ResourceKey<T>, name?: string, options?: LookupOptions): Promise<T | undefined>;
   override async getResource<T>(key: ResourceKey<T>, name?: string, options?: LookupOptions): Promise<T | undefined> {
     const label = `ctx.getResource(${describeKey(key)} '${name ?? 'default'}')`;
-    this.waits.add(label);
+    const waits = this.waits;
+    waits.add(label);
     try {
       return await super.getResource(key, name, options);
     } finally {
-      this.waits.delete(label);
+      waits.delete(label);
     }
+  }
+
+  /** The `getResource` calls (and bridge waits) in progress, for the startup timeout tree. */
+  get waits(): Set<string> {
+    return (this.#waits ??= new Set());
+  }
+
+  /** Internal: what `waits` holds, without making it. */
+  get pendingWaits(): readonly string[] {
+    return this.#waits === undefined ? [] : [...this.#waits];
   }
 
   /** Internal: whether the start phase registered anything to tear down. */

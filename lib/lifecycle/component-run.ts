@@ -1,3 +1,4 @@
+import type { Announcement } from '../context/announcement';
 import type { Context } from '../context/context';
 import type { ComponentRecord, } from '../graph/build-tree';
 import type { GraphNode, Requirement } from '../graph/graph-types';
@@ -14,8 +15,10 @@ export interface ComponentRun {
   readonly inner: Context | undefined;
   parent: ComponentRun | undefined;
   children: ComponentRun[];
-  /** Requirements not yet published, while waiting. */
-  readonly unmet: Set<Requirement>;
+  /** Requirements not yet published, while waiting (made only when it has to wait). */
+  unmet: Set<Requirement> | undefined;
+  /** The announcement of each of its `@provides` (same order as `record.provides`). */
+  readonly announcements: Announcement[];
   /** When the current state began (ms since startup began). */
   since: number;
   /** Milliseconds spent in prepare() and start() so far (what the start timeout bounds). */
@@ -23,6 +26,6 @@ export interface ComponentRun {
   prepareBegan: boolean;
   startBegan: boolean;
   timedOut: boolean;
-  /** Which phase published each resource, for the stop order. */
-  readonly publishedIn: Map<string, 'prepare' | 'start'>;
+  /** Service ids of what it published in prepare() (the rest came from start()), for the stop order. */
+  publishedInPrepare: Set<symbol> | undefined;
 }

@@ -42,7 +42,7 @@ function describe(run: ComponentRun, now: number, providers: ReadonlyMap<unknown
   if (node.state === 'created') return `${record.path} [not begun: waits for its parent to prepare]`;
   if (node.state === 'waiting') {
     const found = providers.get(record) ?? [];
-    const waits = [...run.unmet].map((requirement) => {
+    const waits = [...(run.unmet ?? [])].map((requirement) => {
       const provider = found[record.requires.indexOf(requirement)];
       const from = provider === undefined ? 'no provider' : provider === 'context' ? 'the context' : provider.path;
       return `${describeKey(requirement.key)} '${requirement.name}' (from ${from})`;
@@ -51,7 +51,7 @@ function describe(run: ComponentRun, now: number, providers: ReadonlyMap<unknown
   }
   if (node.state === 'preparing' || node.state === 'starting') {
     const inside = node.state === 'preparing' ? 'prepare()' : 'start()';
-    const waits = [...run.ctx.waits];
+    const waits = run.ctx.pendingWaits;
     return (
       `${head}, start timeout ${record.startTimeout} ms]` +
       (waits.length ? ` in ${inside}: waiting for ${waits.join(', ')}` : ` in ${inside}`)

@@ -3,8 +3,10 @@ import { Context } from '../context/context';
 import { announce, hasOwnResource } from '../context/internal';
 import { ComponentStartError, ResourceUnavailableError, StartupTimeoutError } from '../errors';
 import type { Signal } from '../events/signal';
+import type { Provision } from '../graph/graph-types';
 import type { ResolvedGraph } from '../graph/resolve-graph';
 import { describeKey, type ResourceKey } from '../resources/resource-key';
+import { serviceId } from '../resources/service-id';
 import { labelContext } from '../concurrency/context-label';
 import { ComponentContext } from './component-context';
 import type { ComponentRun } from './component-run';
@@ -40,6 +42,7 @@ export class Startup {
   readonly #logger: Logger;
   readonly #began = performance.now();
   readonly #announcements: Announcement[] = [];
+  readonly #runOf = new Map<unknown, ComponentRun>();
   #failure: Failure | undefined;
   #watchdogFired = false;
   /** Settles when startup fails, so that phases still running are no longer waited for. */
@@ -51,7 +54,6 @@ export class Startup {
     this.#events = events;
     this.#logger = logger;
     const scopes = new Map<string, Context>([['', appContext]]);
-    const byRecord = new Map<unknown, ComponentRun>();
     const nodes = [...resolved.graph.nodes.values()];
     resolved.records.forEach((record, i) => {
       const scope = scopes.get(resolved.enclosingScope.get(record)!)!;
@@ -65,26 +67,29 @@ export class Startup {
         ctx,
         scope,
         inner,
-        parent: record.parent ? byRecord.get(record.parent) : undefined,
+        parent: record.parent ? this.#runOf.get(record.parent) : undefined,
         children: [],
-        unmet: new Set(),
+        unmet: undefined,
+        announcements: [],
         since: 0,
         spent: 0,
         prepareBegan: false,
         startBegan: false,
         timedOut: false,
-        publishedIn: new Map(),
+        publishedInPrepare: undefined,
       };
       labelContext(run.ctx, record.path);
       run.parent?.children.push(run);
-      byRecord.set(record, run);
+      this.#runOf.set(record, run);
       this.runs.push(run);
     });
     this.root = this.runs[0]!;
     for (const run of this.runs) {
       if (run.inner) this.#forwardExports(run);
       for (const p of run.record.provides) {
-        this.#announcements.push(run.scope[announce](p.key, p.name, run.record.path));
+        const announcement = run.scope[announce](p.key, p.name, run.record.path);
+        run.announcements.push(announcement);
+        this.#announcements.push(announcement);
       }
     }
   }
@@ -141,24 +146,9 @@ export class Startup {
     const { record, node } = run;
     this.#enter(run, 'waiting');
     node.timings.waitStart = run.since;
-    const providers = this.#resolved.providers.get(record)!;
-    const waits: Promise<void>[] = [];
-    record.requires.forEach((requirement, i) => {
-      if (providers[i] === undefined) return;
-      // Context's own getResource: the pending tree shows these waits from `unmet`, not `ctx.waits`.
-      const lookup = lookupResource.call(run.ctx, requirement.key, requirement.name, { optional: requirement.optional });
-      run.unmet.add(requirement);
-      waits.push(
-        lookup.then((value) => {
-          run.unmet.delete(requirement);
-          if (requirement.property !== undefined) {
-            (record.instance as unknown as Record<string, unknown>)[requirement.property] = value;
-          }
-        }),
-      );
-    });
-    if (waits.length > 0) {
-      if (this.#events.listenerCount > 0) this.#events.dispatch({ type: 'waiting', path: record.path, for: [...run.unmet] });
+    const waits = this.#waitsOf(run);
+    if (waits !== undefined) {
+      if (this.#events.listenerCount > 0) this.#events.dispatch({ type: 'waiting', path: record.path, for: [...run.unmet!] });
       try {
         await Promise.all(waits);
       } catch (error) {
@@ -186,8 +176,9 @@ export class Startup {
     if (!(await this.#phase(run, 'start'))) return false;
 
     const target = run.scope;
-    const missing = record.provides.filter((p) => !target[hasOwnResource](p.key, p.name));
-    if (missing.length > 0) {
+    let missing: Provision[] | undefined;
+    for (const p of record.provides) if (!target[hasOwnResource](p.key, p.name)) (missing ??= []).push(p);
+    if (missing !== undefined) {
       const list = missing.map((p) => `${describeKey(p.key)} '${p.name}'`).join(', ');
       this.#fail(
         run,
@@ -205,6 +196,39 @@ export class Startup {
       this.#events.dispatch({ type: 'started', path: record.path, ms: node.timings.startEnd - (node.timings.prepareStart ?? 0) });
     }
     return true;
+  }
+
+  /**
+   * What the component must wait for before it prepares: each requirement whose provider has not
+   * published yet (its announcement), and the lookup of each injected property. `undefined` when
+   * everything is there already, which is the common case in a layered start.
+   */
+  #waitsOf(run: ComponentRun): Promise<void>[] | undefined {
+    const { record } = run;
+    const providers = this.#resolved.providers.get(record)!;
+    let waits: Promise<void>[] | undefined;
+    for (let i = 0; i < record.requires.length; i++) {
+      const provider = providers[i];
+      if (provider === undefined) continue;
+      const requirement = record.requires[i]!;
+      let wait: Promise<unknown> | undefined;
+      if (requirement.property !== undefined) {
+        // Context's own getResource: the pending tree shows these waits from `unmet`, not `ctx.waits`.
+        wait = lookupResource.call(run.ctx, requirement.key, requirement.name, { optional: requirement.optional }).then((value) => {
+          (record.instance as unknown as Record<string, unknown>)[requirement.property!] = value;
+        });
+      } else if (provider !== 'context') {
+        const from = this.#runOf.get(provider)!;
+        const announcement = from.announcements[provider.provides.findIndex((p) => p.key === requirement.key && p.name === requirement.name)]!;
+        if (announcement.published) continue;
+        wait = announcement.promise;
+      } else {
+        continue;
+      }
+      (run.unmet ??= new Set()).add(requirement);
+      (waits ??= []).push(wait.then(() => void run.unmet!.delete(requirement)));
+    }
+    return waits;
   }
 
   /** Runs prepare() or start() within what is left of the component's start timeout. */
@@ -277,7 +301,7 @@ export class Startup {
     const { record } = run;
     const phase = run.startBegan ? 'start' : 'prepare';
     for (const key of keys) {
-      run.publishedIn.set(`${describeKey(key)} '${name}'`, phase);
+      if (phase === 'prepare') (run.publishedInPrepare ??= new Set()).add(serviceId(key, name));
       if (!record.provides.some((p) => p.key === key && p.name === name)) {
         this.#logger.debug(
           { path: record.path, key: describeKey(key), name },

@@ -1,5 +1,5 @@
 import { AsphaltError } from '../errors';
-import { describeKey } from '../resources/resource-key';
+import { serviceId } from '../resources/service-id';
 import type { ProviderRef } from '../graph/resolve-graph';
 import type { Signal } from '../events/signal';
 import { closeIfIdle } from '../context/internal';
@@ -74,8 +74,8 @@ export async function stopComponents(
       // The consumer stops before the teardown of the phase that published what it required.
       // Every constraint here orders by when things began during start, so the stop graph is acyclic.
       const requirement = run.record.requires[i]!;
-      const phase = providerRun.publishedIn.get(`${describeKey(requirement.key)} '${requirement.name}'`);
-      order(own.prepare, phase === 'prepare' ? theirs.prepare : (theirs.start ?? theirs.prepare));
+      const inPrepare = providerRun.publishedInPrepare?.has(serviceId(requirement.key, requirement.name)) ?? false;
+      order(own.prepare, inPrepare ? theirs.prepare : (theirs.start ?? theirs.prepare));
     });
   }
 
