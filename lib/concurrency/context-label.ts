@@ -1,6 +1,5 @@
 import type { Context } from '../context/context';
-
-const labels = new WeakMap<Context, string>();
+import { contextLabel } from '../context/internal';
 
 /**
  * Names what runs in `ctx` (and in its child contexts, unless they have a name of their own), for
@@ -13,14 +12,14 @@ const labels = new WeakMap<Context, string>();
  * await request.run(() => handle(req, res));
  */
 export function labelContext(ctx: Context, label: string): void {
-  labels.set(ctx, label);
+  ctx[contextLabel] = label;
 }
 
 /** Internal: the labels of `ctx` and its parents, outermost first (`root.api > GET /x`). */
 export function describeContext(ctx: Context | undefined): string | undefined {
   const parts: string[] = [];
   for (let at = ctx; at !== undefined && parts.length < 8; at = at.parent) {
-    const label = labels.get(at);
+    const label = at[contextLabel];
     if (label !== undefined) parts.unshift(label);
   }
   return parts.length > 0 ? parts.join(' > ') : undefined;

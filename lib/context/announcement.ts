@@ -1,4 +1,5 @@
 import { ResourceUnavailableError } from '../errors';
+import { describeKey, type ResourceKey } from '../resources/resource-key';
 
 /**
  * A promise that a resource will be published in a context. `getResource` waits on it instead of
@@ -15,8 +16,14 @@ export class Announcement {
   constructor(
     /** Who promised it, e.g. the component path `root.mailer`. */
     readonly provider: string,
-    readonly what: string,
+    readonly key: ResourceKey<unknown>,
+    readonly name: string,
   ) {}
+
+  /** What will be published, e.g. `Db 'default'`. */
+  get what(): string {
+    return `${describeKey(this.key)} '${this.name}'`;
+  }
 
   get settled(): boolean {
     return this.#settled;

@@ -13,13 +13,13 @@ import { Signal } from '../events/signal';
 import type { ResourceEvent } from '../resources/resource-event';
 import { describeKey, isResourceKey, type ResourceKey } from '../resources/resource-key';
 import { checkResourceName, DEFAULT_NAME } from '../resources/resource-name';
-import { serviceId } from '../resources/service-id';
+import { serviceId, serviceIdsOf } from '../resources/service-id';
 import { closestMatch } from '../util/closest-match';
 import { startServiceTask, type ServiceTaskOptions, type TaskHandle } from '../concurrency/service-task';
 import type { TaskFailedEvent } from '../concurrency/task-failed-event';
 import { Announcement } from './announcement';
 import { describeValue, FactoryRecord, isAsyncFunction, isPromiseLike, type OwnEntry } from './factory-record';
-import { announce, closeIfIdle, hasOwnResource, isVisible, reportTaskFailure } from './internal';
+import { announce, cachesLookups, closeIfIdle, contextLabel, hasOwnResource, isVisible, reportTaskFailure } from './internal';
 
 /** `open`: usable; `closing`: teardown callbacks are running; `closed`: done. */
 export type ContextState = 'open' | 'closing' | 'closed';
@@ -73,7 +73,7 @@ export class Context implements AsyncDisposable {
   #state: ContextState = 'open';
   #container: Container | undefined;
   /** What this context itself holds: key -> name -> entry (values and factory records). */
-  #own: Map<ResourceKey<unknown>, Map<string, OwnEntry>> | undefined;
+  #own: Map<symbol, OwnEntry> | undefined;
   /** Values visible here (own, parents', built here), by key, for name 'default' ... */
   #defaults: Map<ResourceKey<unknown>, unknown> | undefined;
   /** ... and for the other names. */
@@ -85,6 +85,10 @@ export class Context implements AsyncDisposable {
   #closing: Promise<void> | undefined;
   #resourceAdded: Signal<ResourceEvent> | undefined;
   #taskFailed: Signal<TaskFailedEvent> | undefined;
+  /** Internal: see `labelContext`. */
+  [contextLabel]: string | undefined = undefined;
+  /** Internal: whether values found through lookups are kept here (a component's context does not). */
+  [cachesLookups] = true;
 
   constructor(parent?: Context) {
     if (parent !== undefined) {
@@ -155,11 +159,13 @@ export class Context implements AsyncDisposable {
     const description = options.description;
     this.#assertFree(keys, name, value, description);
     const container = this.#containerOrCreate();
+    const own = (this.#own ??= new Map());
     for (const key of keys) {
-      this.#ownMap(key).set(name, { value, description });
-      container.bind(serviceId(key, name)).toConstantValue(value);
+      const id = serviceId(key, name);
+      own.set(id, { value, description });
+      container.bind(id).toConstantValue(value);
       this.#cache(key, name, value);
-      this.#announced?.get(serviceId(key, name))?.fulfil();
+      this.#announced?.get(id)?.fulfil();
     }
     if (options.teardown) {
       const teardown = options.teardown;
@@ -189,10 +195,12 @@ export class Context implements AsyncDisposable {
     const description = options.description;
     this.#assertFree(keys, name, record, description);
     const container = this.#containerOrCreate();
+    const own = (this.#own ??= new Map());
     for (const key of keys) {
-      this.#ownMap(key).set(name, { value: record, description });
-      container.bind(serviceId(key, name)).toConstantValue(record);
-      this.#announced?.get(serviceId(key, name))?.fulfil();
+      const id = serviceId(key, name);
+      own.set(id, { value: record, description });
+      container.bind(id).toConstantValue(record);
+      this.#announced?.get(id)?.fulfil();
     }
     this.#resourceAdded?.dispatch({ keys, name, description: options.description, isFactory: true });
   }
@@ -264,8 +272,10 @@ export class Context implements AsyncDisposable {
     const chain: Context[] = [];
     for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) chain.unshift(ctx);
     for (const ctx of chain) {
-      for (const [name, entry] of ctx.#own?.get(key) ?? []) {
-        if (!(entry.value instanceof FactoryRecord)) result.set(name, entry.value as T);
+      if (ctx.#own === undefined) continue;
+      for (const [name, id] of serviceIdsOf(key)) {
+        const entry = ctx.#own.get(id);
+        if (entry !== undefined && !(entry.value instanceof FactoryRecord)) result.set(name, entry.value as T);
       }
     }
     for (const [name, value] of this.#named?.get(key) ?? []) result.set(name, value as T);
@@ -348,9 +358,9 @@ export class Context implements AsyncDisposable {
           `give one of them another resource name`,
       );
     }
-    const announcement = new Announcement(provider, `${describeKey(key)} '${name}'`);
+    const announcement = new Announcement(provider, key, name);
     (this.#announced ??= new Map()).set(id, announcement);
-    if (this.#own?.get(key)?.has(name)) announcement.fulfil();
+    if (this.#own?.has(id)) announcement.fulfil();
     return announcement;
   }
 
@@ -373,13 +383,14 @@ export class Context implements AsyncDisposable {
 
   /** Internal: whether this context itself (not a parent) holds `key`/`name`. */
   [hasOwnResource](key: ResourceKey<unknown>, name: string): boolean {
-    return this.#own?.get(key)?.has(name) ?? false;
+    return this.#own?.has(serviceId(key, name)) ?? false;
   }
 
   /** Internal: whether a value or factory for `key`/`name` is held here or in a parent (runs no factory). */
   [isVisible](key: ResourceKey<unknown>, name: string): boolean {
+    const id = serviceId(key, name);
     for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) {
-      if (ctx.#own?.get(key)?.has(name)) return true;
+      if (ctx.#own?.has(id)) return true;
     }
     return false;
   }
@@ -429,7 +440,7 @@ export class Context implements AsyncDisposable {
 
   #assertFree(keys: readonly ResourceKey<unknown>[], name: string, value: unknown, description: string | undefined): void {
     for (const key of keys) {
-      const existing = this.#own?.get(key)?.get(name);
+      const existing = this.#own?.get(serviceId(key, name));
       if (existing !== undefined) {
         throw new ResourceConflictError(
           `this context already has ${describeKey(key)} '${name}' (${describeValue(existing.value, existing.description)}); ` +
@@ -437,13 +448,6 @@ export class Context implements AsyncDisposable {
         );
       }
     }
-  }
-
-  #ownMap(key: ResourceKey<unknown>): Map<string, OwnEntry> {
-    const own = (this.#own ??= new Map());
-    let byName = own.get(key);
-    if (byName === undefined) own.set(key, (byName = new Map()));
-    return byName;
   }
 
   #cache(key: ResourceKey<unknown>, name: string, value: unknown): void {
@@ -465,12 +469,13 @@ export class Context implements AsyncDisposable {
   }
 
   /**
-   * The container lookups from here go through: the nearest one in the chain. A context that binds
-   * nothing itself (a component's context, a request's) needs no container of its own, which keeps
-   * inversify from invalidating thousands of child-container caches on every publish.
+   * The context lookups from here go through: the nearest one in the chain with a container. A
+   * context that binds nothing itself (a component's context, a request's) needs no container of
+   * its own, which keeps inversify from invalidating thousands of child-container caches on every
+   * publish.
    */
-  #lookupContainer(): Container | undefined {
-    for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) if (ctx.#container) return ctx.#container;
+  #binder(): Context | undefined {
+    for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) if (ctx.#container) return ctx;
     return undefined;
   }
 
@@ -487,8 +492,15 @@ export class Context implements AsyncDisposable {
       );
     }
     if (typeof name !== 'string') checkResourceName(name, where);
-    const found: unknown = this.#lookupContainer()?.get(serviceId(key, name), { optional: true });
-    if (found !== undefined && !(found instanceof FactoryRecord)) this.#cache(key, name, found);
+    const binder = this.#binder();
+    if (binder === undefined) return undefined;
+    const id = serviceId(key, name);
+    // The binder's own value is what its container would answer with: no need to ask inversify.
+    // Inversify resolves everything else (values of outer contexts, factories, shadowing).
+    const own = binder === this ? undefined : binder.#own?.get(id);
+    const found: unknown =
+      own !== undefined && !(own.value instanceof FactoryRecord) ? own.value : binder.#container!.get(id, { optional: true });
+    if (found !== undefined && !(found instanceof FactoryRecord) && this[cachesLookups]) this.#cache(key, name, found);
     return found;
   }
 
@@ -537,12 +549,12 @@ export class Context implements AsyncDisposable {
     if (options?.optional) return undefined;
     const names = new Set<string>();
     for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) {
-      for (const n of ctx.#own?.get(key)?.keys() ?? []) names.add(n);
+      for (const [n, id] of serviceIdsOf(key)) if (ctx.#own?.has(id)) names.add(n);
     }
     const keyText = describeKey(key);
     const hint =
       names.size > 0
-        ? `names that exist for ${keyText}: ${[...names].map((n) => `'${n}'`).join(', ')}; did you mean ` +
+        ? `names that exist for ${keyText}: ${[...names].sort().map((n) => `'${n}'`).join(', ')}; did you mean ` +
           `'${closestMatch(name, [...names])}'?`
         : `nothing is published under ${keyText} in this context or its parents; add it with ` +
           `ctx.addResource(value, { types: [${keyText}] }), or declare a component that @provides(${keyText})`;

@@ -10,12 +10,15 @@ import {
   ComponentTypeError,
   ConfigError,
 } from '../errors';
-import { describeKey } from '../resources/resource-key';
+import { describeKey, type ResourceKey } from '../resources/resource-key';
 import { DEFAULT_NAME } from '../resources/resource-name';
 import type { Provision, Requirement } from './graph-types';
 
 type ComponentClass = abstract new (...args: never[]) => Component;
 type PlainConfig = Record<string, unknown>;
+
+/** The options of a component given none (shared: never written to). */
+const noConfig: PlainConfig = Object.freeze({});
 
 /** Keys of a component's config that belong to asphalt-ts, not to the component's config class. */
 const FRAMEWORK_KEYS = new Set(['type', 'components', 'startTimeout', 'stopTimeout', 'isolated']);
@@ -126,8 +129,12 @@ function instantiate(type: ComponentType, plain: PlainConfig, place: Place): Com
     return undefined;
   }
   const meta = componentMetadata(cls);
-  const own: PlainConfig = {};
-  for (const [key, value] of Object.entries(plain)) if (!FRAMEWORK_KEYS.has(key)) own[key] = value;
+  let own: PlainConfig = noConfig;
+  for (const key in plain) {
+    if (!Object.prototype.hasOwnProperty.call(plain, key) || FRAMEWORK_KEYS.has(key)) continue;
+    if (own === noConfig) own = {};
+    own[key] = plain[key];
+  }
 
   const config = buildConfig(cls, own, place);
   if (config === null) return undefined;
@@ -147,33 +154,15 @@ function instantiate(type: ComponentType, plain: PlainConfig, place: Place): Com
     return undefined;
   }
 
-  const timeouts = {
-    startTimeout: numberOption(plain, 'startTimeout', meta.options.startTimeout ?? options.startTimeout ?? 10_000, place),
-    stopTimeout: numberOption(plain, 'stopTimeout', meta.options.stopTimeout ?? options.stopTimeout ?? 10_000, place),
-  };
+  const startTimeout = numberOption(plain, 'startTimeout', meta.options.startTimeout ?? options.startTimeout ?? 10_000, place);
+  const stopTimeout = numberOption(plain, 'stopTimeout', meta.options.stopTimeout ?? options.stopTimeout ?? 10_000, place);
   const isolatedValue = plain.isolated ?? meta.options.isolated ?? false;
   if (typeof isolatedValue !== 'boolean') {
     report(problems, path, new ConfigError([{ path: join(configPath, 'isolated'), message: 'expected true or false' }]));
   }
-  const nameOf = (spec: NameSpec | undefined, what: string): string | undefined => {
-    if (spec === undefined) return place.defaultName;
-    if (typeof spec === 'string') return spec;
-    try {
-      const name = (spec as (config: unknown) => unknown)(config);
-      if (typeof name === 'string' && /^\w+$/.test(name)) return name;
-      throw new Error(`it returned ${JSON.stringify(name)}, not a name matching /^\\w+$/`);
-    } catch (error) {
-      report(problems, path,
-        new ComponentTypeError(
-          `component ${path} (${cls.name}): the name function of ${what} failed: ${error instanceof Error ? error.message : String(error)}`,
-        ),
-      );
-      return undefined;
-    }
-  };
   const provides: Provision[] = [];
   for (const p of meta.provides) {
-    const name = nameOf(p.name, `@provides(${describeKey(p.key)})`);
+    const name = resourceName(p.name, '@provides', p.key, config, cls, place);
     if (name !== undefined) provides.push({ key: p.key, name, description: p.description });
   }
   const requires: Requirement[] = [];
@@ -183,7 +172,7 @@ function instantiate(type: ComponentType, plain: PlainConfig, place: Place): Com
     : undefined;
   for (const r of meta.requires) {
     if (r.property === undefined && injected?.has(`${describeKey(r.key)}\0${String(r.name)}`)) continue;
-    const name = r.name === undefined ? DEFAULT_NAME : nameOf(r.name, `@requires(${describeKey(r.key)})`);
+    const name = r.name === undefined ? DEFAULT_NAME : resourceName(r.name, '@requires', r.key, config, cls, place);
     if (name !== undefined) requires.push({ key: r.key, name, optional: r.optional, property: r.property });
   }
 
@@ -198,12 +187,13 @@ function instantiate(type: ComponentType, plain: PlainConfig, place: Place): Com
     defaultName: place.defaultName,
     provides,
     requires,
-    ...timeouts,
+    startTimeout,
+    stopTimeout,
     isolated: isolatedValue === true,
     hasPrepare: instance.prepare !== Component.prototype.prepare,
   };
 
-  for (const child of childrenOf(instance, plain, place)) {
+  for (const child of plain.components === undefined && instance[childDeclarations]().length === 0 ? [] : childrenOf(instance, plain, place)) {
     const [typePart, namePart] = child.alias.split('/') as [string, string | undefined];
     const childPath = `${path}.${child.alias}`;
     const built = instantiate(child.type ?? typePart, child.config, {
@@ -218,6 +208,32 @@ function instantiate(type: ComponentType, plain: PlainConfig, place: Place): Com
     if (built) record.children.push(built);
   }
   return record;
+}
+
+/** The resource name a declaration gives: the component's default, a fixed one, or from its config. */
+function resourceName(
+  spec: NameSpec | undefined,
+  decorator: '@provides' | '@requires',
+  key: ResourceKey<unknown>,
+  config: object | undefined,
+  cls: ComponentClass,
+  place: Place,
+): string | undefined {
+  if (spec === undefined) return place.defaultName;
+  if (typeof spec === 'string') return spec;
+  try {
+    const name = (spec as (config: unknown) => unknown)(config);
+    if (typeof name === 'string' && /^\w+$/.test(name)) return name;
+    throw new Error(`it returned ${JSON.stringify(name)}, not a name matching /^\\w+$/`);
+  } catch (error) {
+    report(place.problems, place.path,
+      new ComponentTypeError(
+        `component ${place.path} (${cls.name}): the name function of ${decorator}(${describeKey(key)}) failed: ` +
+          `${error instanceof Error ? error.message : String(error)}`,
+      ),
+    );
+    return undefined;
+  }
 }
 
 /** The config instance, `undefined` for a component without a config class, `null` on failure. */

@@ -1,4 +1,5 @@
 import { Context, type AddResourceFactoryOptions, type AddResourceOptions, type LookupOptions, type TeardownCallback } from '../context/context';
+import { cachesLookups } from '../context/internal';
 import { ContextStateError, TeardownError } from '../errors';
 import { describeKey, type ResourceKey } from '../resources/resource-key';
 
@@ -21,6 +22,7 @@ export class ComponentContext extends Context {
 
   constructor(scope: Context, defaultName: string, onPublish: PublishListener) {
     super(scope);
+    this[cachesLookups] = false;
     this.#publishTo = scope;
     this.#defaultName = defaultName;
     this.#onPublish = onPublish;

@@ -14,7 +14,7 @@ const frozen = new WeakMap<object, Map<string, symbol>>();
  */
 export function serviceId(key: ResourceKey<unknown>, name: string): symbol {
   const holder = key as unknown as { [ids]?: Map<string, symbol> };
-  let byName = Object.prototype.hasOwnProperty.call(holder, ids) ? holder[ids] : frozen.get(key);
+  let byName = idsOf(holder);
   if (byName === undefined) {
     byName = new Map();
     if (Object.isExtensible(holder)) Object.defineProperty(holder, ids, { value: byName, enumerable: false });
@@ -26,4 +26,13 @@ export function serviceId(key: ResourceKey<unknown>, name: string): symbol {
     byName.set(name, id);
   }
   return id;
+}
+
+function idsOf(holder: { [ids]?: Map<string, symbol> }): Map<string, symbol> | undefined {
+  return Object.prototype.hasOwnProperty.call(holder, ids) ? holder[ids] : frozen.get(holder);
+}
+
+/** Every name a service id was made for under `key`, with its id (in the order they were made). */
+export function serviceIdsOf(key: ResourceKey<unknown>): ReadonlyMap<string, symbol> {
+  return idsOf(key as unknown as { [ids]?: Map<string, symbol> }) ?? new Map();
 }
