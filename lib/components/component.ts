@@ -14,6 +14,11 @@ export interface ChildDeclaration {
 
 const aliasPattern = /^[A-Za-z_][\w-]*(\/\w+)?$/;
 const noChildren: readonly ChildDeclaration[] = Object.freeze([]);
+/**
+ * The children each component added in code. Kept here rather than in fields: most components add
+ * none, and a field on the base class would cost every instance (and every subclass's shape).
+ */
+const declared = new WeakMap<Component, { children: ChildDeclaration[]; aliases: Set<string> }>();
 
 /**
  * Base class of every component. Override `prepare(ctx)` to publish what children need before
@@ -28,10 +33,6 @@ const noChildren: readonly ChildDeclaration[] = Object.freeze([]);
  * }
  */
 export abstract class Component {
-  // Made on the first addComponent: most components have no children.
-  #children: ChildDeclaration[] | undefined;
-  #aliases: Set<string> | undefined;
-
   /** Runs before the children start: publish here what they need. */
   async prepare(_ctx: Context): Promise<void> {}
 
@@ -50,19 +51,21 @@ export abstract class Component {
           `optionally followed by /name (e.g. 'db' or 'db/replica')`,
       );
     }
-    if (this.#aliases?.has(alias)) {
+    let own = declared.get(this);
+    if (own?.aliases.has(alias)) {
       throw new ComponentTypeError(`addComponent: a child named '${alias}' was already added; aliases must be unique`);
     }
     if (typeof config !== 'object' || config === null || Array.isArray(config)) {
       throw new ComponentTypeError(`addComponent('${alias}'): config must be an object, got ${JSON.stringify(config)}`);
     }
-    (this.#aliases ??= new Set()).add(alias);
-    (this.#children ??= []).push({ alias, type, config });
+    if (own === undefined) declared.set(this, (own = { children: [], aliases: new Set() }));
+    own.aliases.add(alias);
+    own.children.push({ alias, type, config });
   }
 
   /** Internal: the children added in code. */
   [childDeclarations](): readonly ChildDeclaration[] {
-    return this.#children ?? noChildren;
+    return declared.get(this)?.children ?? noChildren;
   }
 }
 

@@ -117,7 +117,7 @@ export function resolveGraph(root: ComponentType, config?: unknown, options: Res
         edges.push({
           provider: provider.path,
           consumer: record.path,
-          resource: { key: requirement.key, name: requirement.name },
+          resource: requirement, // a Requirement is a ResourceRef
           optional: requirement.optional,
         });
       }

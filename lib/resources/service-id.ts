@@ -1,9 +1,15 @@
 import type { ResourceKey } from './resource-key';
 import { describeKey } from './resource-key';
 
-/** Where a key keeps its per-name service identifiers: a hidden, non-enumerable property. */
-const ids = Symbol('asphalt.serviceIds');
-const frozen = new WeakMap<object, Map<string, symbol>>();
+/** A key's service ids: the one for `'default'` (nearly every key has only that one), then the others. */
+interface Ids {
+  default: symbol | undefined;
+  named: Map<string, symbol> | undefined;
+}
+
+/** Where a key keeps its service identifiers: a hidden, non-enumerable property. */
+const slot = Symbol('asphalt.serviceIds');
+const frozen = new WeakMap<object, Ids>();
 
 /**
  * The inversify service identifier of one (key, name) pair. Each pair gets its own symbol:
@@ -13,26 +19,31 @@ const frozen = new WeakMap<object, Map<string, symbol>>();
  * than a WeakMap on this hot path).
  */
 export function serviceId(key: ResourceKey<unknown>, name: string): symbol {
-  const holder = key as unknown as { [ids]?: Map<string, symbol> };
-  let byName = idsOf(holder);
-  if (byName === undefined) {
-    byName = new Map();
-    if (Object.isExtensible(holder)) Object.defineProperty(holder, ids, { value: byName, enumerable: false });
-    else frozen.set(key, byName); // a frozen class or token
+  const holder = key as unknown as { [slot]?: Ids };
+  let ids = idsOf(holder);
+  if (ids === undefined) {
+    ids = { default: undefined, named: undefined };
+    if (Object.isExtensible(holder)) Object.defineProperty(holder, slot, { value: ids, enumerable: false });
+    else frozen.set(key, ids); // a frozen class or token
   }
-  let id = byName.get(name);
+  if (name === 'default') return (ids.default ??= Symbol(`${describeKey(key)} 'default'`));
+  let id = ids.named?.get(name);
   if (id === undefined) {
     id = Symbol(`${describeKey(key)} '${name}'`);
-    byName.set(name, id);
+    (ids.named ??= new Map()).set(name, id);
   }
   return id;
 }
 
-function idsOf(holder: { [ids]?: Map<string, symbol> }): Map<string, symbol> | undefined {
-  return Object.prototype.hasOwnProperty.call(holder, ids) ? holder[ids] : frozen.get(holder);
+function idsOf(holder: { [slot]?: Ids }): Ids | undefined {
+  return Object.prototype.hasOwnProperty.call(holder, slot) ? holder[slot] : frozen.get(holder);
 }
 
-/** Every name a service id was made for under `key`, with its id (in the order they were made). */
+/** Every name a service id was made for under `key`, with its id (`'default'` first). */
 export function serviceIdsOf(key: ResourceKey<unknown>): ReadonlyMap<string, symbol> {
-  return idsOf(key as unknown as { [ids]?: Map<string, symbol> }) ?? new Map();
+  const ids = idsOf(key as unknown as { [slot]?: Ids });
+  const all = new Map<string, symbol>();
+  if (ids?.default !== undefined) all.set('default', ids.default);
+  for (const [name, id] of ids?.named ?? []) all.set(name, id);
+  return all;
 }
