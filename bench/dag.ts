@@ -411,6 +411,23 @@ export function inversifySubject(dag: Dag, name = 'inversify bind + get all'): S
   };
 }
 
+/**
+ * Only the inversify work an asphalt boot cannot avoid: one `toConstantValue` binding per published
+ * resource in one container, no lookups. Not a peer: the floor under asphalt's boot time.
+ */
+export function inversifyBindOnlySubject(dag: Dag, name = 'inversify bind only (asphalt floor)'): Subject {
+  const ids = dag.deps.map((_, i) => Symbol(`c${i} 'default'`));
+  return {
+    name,
+    peer: 'floor',
+    async boot() {
+      const container = new Container();
+      for (let i = 0; i < ids.length; i++) container.bind<Value>(ids[i]!).toConstantValue({ id: i, deps: [] });
+      return { stop: async () => container.unbindAll() };
+    },
+  };
+}
+
 // --- baselines -------------------------------------------------------------------------------
 
 /** The floor: values built in topological order into a `Map`. */

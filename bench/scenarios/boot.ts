@@ -6,6 +6,7 @@ import {
   effectSubject,
   formatBytes,
   formatMs,
+  inversifyBindOnlySubject,
   inversifySubject,
   layeredDag,
   limitTarget,
@@ -39,7 +40,7 @@ function reps(n: number, peer: string): [number, number] {
   const slow = peer === 'nestjs';
   if (n <= 100) return [5, 15];
   if (n <= 1_000) return slow ? [1, 3] : [3, 9];
-  return slow ? [0, 1] : peer === 'asphalt' || peer === 'baseline' ? [1, 7] : [1, 3];
+  return slow ? [0, 1] : peer === 'asphalt' || peer === 'baseline' || peer === 'floor' ? [1, 7] : [1, 3];
 }
 
 const ASPHALT = 'asphalt bootstrap';
@@ -96,6 +97,7 @@ async function run(): Promise<Result[]> {
       ['avvio', () => avvioSubject(dag)],
       ['effect', () => effectSubject(dag)],
       ['inversify', () => inversifySubject(dag)],
+      ['floor', () => inversifyBindOnlySubject(dag)],
       ['baseline', () => mapBaseline(dag)],
     ];
     const plans: Plan[] = makers.map(([peer, make]) => {

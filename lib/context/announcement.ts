@@ -12,6 +12,7 @@ export class Announcement {
   #reject: ((error: Error) => void) | undefined;
   #failure: Error | undefined;
   #settled = false;
+  #listeners: ((failure: Error | undefined) => void)[] | undefined;
 
   constructor(
     /** Who promised it, e.g. the component path `root.mailer`. */
@@ -51,11 +52,27 @@ export class Announcement {
     return this.#promise;
   }
 
+  /**
+   * Calls `listener` once the announcement settles (at once if it has): with `undefined` when the
+   * resource was published, with the `ResourceUnavailableError` when it never will be.
+   */
+  whenSettled(listener: (failure: Error | undefined) => void): void {
+    if (this.#settled) listener(this.#failure);
+    else (this.#listeners ??= []).push(listener);
+  }
+
   /** The resource was published. */
   fulfil(): void {
     if (this.#settled) return;
     this.#settled = true;
     this.#resolve?.();
+    this.#notify();
+  }
+
+  #notify(): void {
+    const listeners = this.#listeners;
+    this.#listeners = undefined;
+    for (const listener of listeners ?? []) listener(this.#failure);
   }
 
   /** The resource will never come; every waiter gets a `ResourceUnavailableError` naming why. */
@@ -68,5 +85,6 @@ export class Announcement {
       { cause: reason },
     );
     this.#reject?.(this.#failure);
+    this.#notify();
   }
 }

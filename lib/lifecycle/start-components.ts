@@ -3,7 +3,7 @@ import { Context } from '../context/context';
 import { announce, hasOwnResource } from '../context/internal';
 import { ComponentStartError, ResourceUnavailableError, StartupTimeoutError } from '../errors';
 import type { Signal } from '../events/signal';
-import type { Provision } from '../graph/graph-types';
+import type { Provision, Requirement } from '../graph/graph-types';
 import type { ResolvedGraph } from '../graph/resolve-graph';
 import { describeKey, type ResourceKey } from '../resources/resource-key';
 import { serviceId } from '../resources/service-id';
@@ -146,11 +146,11 @@ export class Startup {
     const { record, node } = run;
     this.#enter(run, 'waiting');
     node.timings.waitStart = run.since;
-    const waits = this.#waitsOf(run);
-    if (waits !== undefined) {
+    const waiting = this.#requirementsPublished(run);
+    if (waiting !== undefined) {
       if (this.#events.listenerCount > 0) this.#events.dispatch({ type: 'waiting', path: record.path, for: [...run.unmet!] });
       try {
-        await Promise.all(waits);
+        await waiting;
       } catch (error) {
         // A provider's failure is the root cause, already recorded; only report anything else.
         if (!(error instanceof ResourceUnavailableError) || !this.#failure) this.#fail(run, 'wait', error);
@@ -165,9 +165,11 @@ export class Startup {
     if (record.hasPrepare && !(await this.#phase(run, 'prepare'))) return false;
     node.timings.prepareEnd = this.now();
 
-    this.#enter(run, 'starting children');
-    const results = await Promise.all(run.children.map((child) => this.#startRun(child)));
-    if (this.#failure || results.includes(false)) return false;
+    if (run.children.length > 0) {
+      this.#enter(run, 'starting children');
+      const results = await Promise.all(run.children.map((child) => this.#startRun(child)));
+      if (this.#failure || results.includes(false)) return false;
+    }
 
     run.startBegan = true;
     run.ctx.enterStartPhase();
@@ -199,36 +201,55 @@ export class Startup {
   }
 
   /**
-   * What the component must wait for before it prepares: each requirement whose provider has not
-   * published yet (its announcement), and the lookup of each injected property. `undefined` when
-   * everything is there already, which is the common case in a layered start.
+   * Settles when everything the component requires is there: each requirement whose provider has
+   * not published yet (through its announcement), and the lookup of each injected property. One
+   * promise per component, `undefined` when nothing is missing (the common case in a layered start).
    */
-  #waitsOf(run: ComponentRun): Promise<void>[] | undefined {
+  #requirementsPublished(run: ComponentRun): Promise<void> | undefined {
     const { record } = run;
     const providers = this.#resolved.providers.get(record)!;
-    let waits: Promise<void>[] | undefined;
+    let pending = 0;
+    let settle: ((error?: unknown) => void) | undefined;
+    let promise: Promise<void> | undefined;
+    const arrived = (requirement: Requirement) => (error?: unknown): void => {
+      if (error !== undefined) return settle!(error);
+      run.unmet!.delete(requirement);
+      if (--pending === 0) settle!();
+    };
     for (let i = 0; i < record.requires.length; i++) {
       const provider = providers[i];
       if (provider === undefined) continue;
       const requirement = record.requires[i]!;
-      let wait: Promise<unknown> | undefined;
-      if (requirement.property !== undefined) {
-        // Context's own getResource: the pending tree shows these waits from `unmet`, not `ctx.waits`.
-        wait = lookupResource.call(run.ctx, requirement.key, requirement.name, { optional: requirement.optional }).then((value) => {
-          (record.instance as unknown as Record<string, unknown>)[requirement.property!] = value;
-        });
-      } else if (provider !== 'context') {
+      let announcement: Announcement | undefined;
+      if (requirement.property === undefined) {
+        if (provider === 'context') continue;
         const from = this.#runOf.get(provider)!;
-        const announcement = from.announcements[provider.provides.findIndex((p) => p.key === requirement.key && p.name === requirement.name)]!;
+        announcement = from.announcements[provider.provides.findIndex((p) => p.key === requirement.key && p.name === requirement.name)]!;
         if (announcement.published) continue;
-        wait = announcement.promise;
-      } else {
-        continue;
       }
+      promise ??= new Promise<void>((resolve, reject) => {
+        let settled = false;
+        settle = (error) => {
+          if (settled) return;
+          settled = true;
+          if (error === undefined) resolve();
+          else reject(error);
+        };
+      });
+      pending++;
       (run.unmet ??= new Set()).add(requirement);
-      (waits ??= []).push(wait.then(() => void run.unmet!.delete(requirement)));
+      if (announcement !== undefined) {
+        announcement.whenSettled(arrived(requirement));
+      } else {
+        // Context's own getResource: the pending tree shows these waits from `unmet`, not `ctx.waits`.
+        const done = arrived(requirement);
+        lookupResource.call(run.ctx, requirement.key, requirement.name, { optional: requirement.optional }).then((value) => {
+          (record.instance as unknown as Record<string, unknown>)[requirement.property!] = value;
+          done();
+        }, (error: unknown) => done(error ?? new Error(`the lookup of ${describeKey(requirement.key)} '${requirement.name}' failed`)));
+      }
     }
-    return waits;
+    return promise;
   }
 
   /** Runs prepare() or start() within what is left of the component's start timeout. */

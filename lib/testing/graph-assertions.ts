@@ -8,18 +8,37 @@ export interface HasGraph {
 }
 
 /**
- * Whether the component at path `a` had finished starting (its `start()` returned and what it
- * provides was published) before the component at path `b` began its `start()`, by the graph's
- * timings. True for every child before its parent and, in practice, every provider before its
- * consumers; false for two components that started concurrently. False if either never got there.
+ * Whether the component at path `b` could count on the component at path `a` when `b` began its
+ * `start()`, by the graph's timings: if `b` depends on `a` (a provider it requires, a child, or one
+ * of theirs, transitively), `a` had published all it provides by then (consumers start as soon as
+ * that happens, possibly before `a`'s `start()` returns); otherwise `a` had finished starting. True
+ * for every child before its parent and every provider before its consumers; false for two
+ * components that started concurrently, and if either never got there.
  *
  * @example
  * expect(startedBefore(app, 'root.db', 'root.cache')).toBe(true);
  */
 export function startedBefore(app: HasGraph, a: string, b: string): boolean {
-  const finished = app.graph.node(a).timings.startEnd;
+  const { timings } = app.graph.node(a);
   const began = app.graph.node(b).timings.startStart;
+  const finished = dependsOn(app.graph, b, a) ? (timings.readyAt ?? timings.startEnd) : timings.startEnd;
   return finished !== undefined && began !== undefined && finished <= began;
+}
+
+/** Whether `consumer` waits for `dependency` to start: through providers it requires and children, transitively. */
+function dependsOn(graph: ComponentGraph, consumer: string, dependency: string): boolean {
+  const seen = new Set<string>([consumer]);
+  for (const queue = [consumer]; queue.length > 0; ) {
+    const path = queue.pop()!;
+    for (const next of [...graph.dependenciesOf(path).map((node) => node.path), ...graph.node(path).children]) {
+      if (next === dependency) return true;
+      if (!seen.has(next)) {
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  return false;
 }
 
 /**
@@ -33,9 +52,12 @@ export function expectStartOrder(app: HasGraph, paths: readonly string[]): void 
     const [a, b] = [paths[i]!, paths[i + 1]!];
     if (startedBefore(app, a, b)) continue;
     const at = (ms: number | undefined): string => (ms === undefined ? 'never' : `at ${ms.toFixed(3)} ms`);
+    const { readyAt, startEnd } = app.graph.node(a).timings;
+    const provider = dependsOn(app.graph, b, a);
     throw new Error(
-      `expected ${a} to have started before ${b} began its start(), but ${a} finished starting ` +
-        `${at(app.graph.node(a).timings.startEnd)} and ${b} began its start() ${at(app.graph.node(b).timings.startStart)} ` +
+      `expected ${a} to have started before ${b} began its start(), but ${a} ` +
+        (provider ? `published what it provides ${at(readyAt ?? startEnd)}` : `finished starting ${at(startEnd)}`) +
+        ` and ${b} began its start() ${at(app.graph.node(b).timings.startStart)} ` +
         `(start order: ${paths.join(' -> ')})`,
     );
   }
