@@ -72,7 +72,7 @@ export class Context implements AsyncDisposable {
   readonly parent: Context | undefined;
   #state: ContextState = 'open';
   #container: Container | undefined;
-  /** What this context itself holds: key -> name -> entry (values and factory records). */
+  /** What this context itself holds, by service id (one per key and name): values and factory records. */
   #own: Map<symbol, OwnEntry> | undefined;
   /** Values visible here (own, parents', built here), by key, for name 'default' ... */
   #defaults: Map<ResourceKey<unknown>, unknown> | undefined;
