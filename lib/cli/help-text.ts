@@ -17,7 +17,7 @@ Options:
 Config files are YAML, merged in order. See 'asphalt run --help' for the format.`;
 
 const perCommand: Record<CommandName, string> = {
-  run: `Usage: asphalt run FILE... [--set path=value]... [-s SERVICE] [--log-level L] [--log-format F]
+  run: `Usage: asphalt run FILE... [--set path=value]... [-s SERVICE] [runner flags]
 
 Starts the application of the merged config files and runs it: a CLIApplicationComponent until its
 run() returns (its result is the exit code), any other until SIGINT or SIGTERM. A second signal,
@@ -27,6 +27,11 @@ or the runner.shutdownDeadline passing, forces the exit.
   -s, --service S    pick a service of the config's 'services:' (else ASPHALT_SERVICE, the only one, or 'default')
   --log-level L      trace, debug, info, warn, error, fatal or silent (runner.logLevel, ASPHALT_LOG_LEVEL)
   --log-format F     json, pretty or auto (runner.logFormat, ASPHALT_LOG_FORMAT)
+  --start-timeout MS           default start timeout of each component (runner.startTimeout, ASPHALT_START_TIMEOUT)
+  --stop-timeout MS            default stop timeout of each component (runner.stopTimeout, ASPHALT_STOP_TIMEOUT)
+  --shutdown-deadline MS       force the exit this long after a stop signal (runner.shutdownDeadline, ASPHALT_SHUTDOWN_DEADLINE)
+  --blocked-loop-threshold MS  report event-loop blocks longer than this; 0 is off (runner.blockedLoopThreshold, ASPHALT_BLOCKED_LOOP_THRESHOLD)
+A flag wins over the environment, which wins over the config files.
 
 Config format:
   component:                 # the root component

@@ -3,7 +3,8 @@ import { discoverComponentTypes } from '../components/discover-component-types';
 import { loadConfig, type LoadedConfig } from '../config/load-config';
 import { ConfigError } from '../errors';
 import type { ResolveOptions } from '../graph/resolve-graph';
-import type { CliArgs } from './parse-cli-args';
+import type { LabelledSet } from '../config/set-override';
+import { RUNNER_FLAGS, type CliArgs } from './parse-cli-args';
 import { installTypeScriptHook } from './typescript-hook';
 
 /** What a config file set describes: the root type, its config, and how to resolve the tree. */
@@ -16,9 +17,11 @@ export interface LoadedApplication {
 
 /** Loads the config files named on the command line and finds the root component type. */
 export function loadApplication(args: CliArgs, env: Readonly<Record<string, string | undefined>> = process.env): LoadedApplication {
-  const sets = [...args.sets];
-  if (args.logLevel !== undefined) sets.push(`runner.logLevel=${args.logLevel}`);
-  if (args.logFormat !== undefined) sets.push(`runner.logFormat=${args.logFormat}`);
+  const sets: (string | LabelledSet)[] = [...args.sets];
+  for (const [flag, setting] of Object.entries(RUNNER_FLAGS)) {
+    const value = args.runner[setting];
+    if (value !== undefined) sets.push({ set: `runner.${setting}=${value}`, label: `--${flag} ${value}` });
+  }
   const loaded = loadConfig({ files: args.files, sets, service: args.service, env });
   const basedir = loaded.basedir;
   installTypeScriptHook(basedir);

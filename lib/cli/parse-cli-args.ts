@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { RunnerSettingName } from '../config/runner-settings';
 import { closestMatch } from '../util/closest-match';
 import { CliUsageError } from './cli-error';
 
@@ -16,9 +17,19 @@ export interface CliArgs {
   readonly service?: string;
   readonly format?: string;
   readonly output?: string;
-  readonly logLevel?: string;
-  readonly logFormat?: string;
+  /** Runner settings given as flags (`--start-timeout 5000`), as written. */
+  readonly runner: Readonly<Partial<Record<RunnerSettingName, string>>>;
 }
+
+/** The flag of each runner setting (`asphalt run` takes them all). */
+export const RUNNER_FLAGS = {
+  'log-level': 'logLevel',
+  'log-format': 'logFormat',
+  'start-timeout': 'startTimeout',
+  'stop-timeout': 'stopTimeout',
+  'shutdown-deadline': 'shutdownDeadline',
+  'blocked-loop-threshold': 'blockedLoopThreshold',
+} as const satisfies Record<string, RunnerSettingName>;
 
 const options = {
   set: { type: 'string', multiple: true },
@@ -27,12 +38,16 @@ const options = {
   output: { type: 'string', short: 'o' },
   'log-level': { type: 'string' },
   'log-format': { type: 'string' },
+  'start-timeout': { type: 'string' },
+  'stop-timeout': { type: 'string' },
+  'shutdown-deadline': { type: 'string' },
+  'blocked-loop-threshold': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
 } as const;
 
 const allowed: Record<CommandName, readonly string[]> = {
-  run: ['set', 'service', 'log-level', 'log-format'],
+  run: ['set', 'service', ...Object.keys(RUNNER_FLAGS)],
   check: ['set', 'service'],
   graph: ['set', 'service', 'format', 'output'],
   describe: [],
@@ -51,18 +66,18 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     throw new CliUsageError(`${message}${hint ? `; did you mean ${hint}?` : ''}. See 'asphalt --help'`);
   }
   const { values, positionals } = parsed;
-  if (values.version) return { command: 'version', files: [], sets: [] };
+  if (values.version) return { command: 'version', files: [], sets: [], runner: {} };
   const [first, ...rest] = positionals;
-  if (first === undefined) return { command: 'help', files: [], sets: [] };
+  if (first === undefined) return { command: 'help', files: [], sets: [], runner: {} };
   if (first === 'help') {
     const topic = rest[0];
-    return { command: 'help', helpFor: isCommand(topic) ? topic : undefined, files: [], sets: [] };
+    return { command: 'help', helpFor: isCommand(topic) ? topic : undefined, files: [], sets: [], runner: {} };
   }
   if (!isCommand(first)) {
     const guess = closestMatch(first, [...COMMANDS]);
     throw new CliUsageError(`unknown command '${first}'; the commands are ${COMMANDS.join(', ')}${guess ? ` (did you mean '${guess}'?)` : ''}`);
   }
-  if (values.help) return { command: 'help', helpFor: first, files: [], sets: [] };
+  if (values.help) return { command: 'help', helpFor: first, files: [], sets: [], runner: {} };
   for (const given of Object.keys(values)) {
     if (!allowed[first].includes(given)) throw new CliUsageError(`'asphalt ${first}' does not take --${given}; see 'asphalt ${first} --help'`);
   }
@@ -83,8 +98,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     service: values.service,
     format: values.format,
     output: values.output,
-    logLevel: values['log-level'],
-    logFormat: values['log-format'],
+    runner: Object.fromEntries(
+      Object.entries(RUNNER_FLAGS).flatMap(([flag, setting]) => {
+        const value = values[flag as keyof typeof RUNNER_FLAGS];
+        return value === undefined ? [] : [[setting, value]];
+      }),
+    ),
   };
 }
 

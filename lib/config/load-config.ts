@@ -16,7 +16,7 @@ import {
 } from './config-sources';
 import { resolveRunnerSettings, type RunnerOverride, type RunnerSettings } from './runner-settings';
 import { SERVICE_KEYS, selectService } from './select-service';
-import { applySetOverride, parseSetFlags, type SetOverride } from './set-override';
+import { applySetOverride, parseSetFlags, type LabelledSet, type SetOverride } from './set-override';
 import { fileErrorText, parseYaml } from './yaml-tags';
 
 /** The keys allowed at the top level of a config file. */
@@ -26,8 +26,11 @@ export const TOP_LEVEL_KEYS = ['component', 'runner', 'services'] as const;
 export interface LoadConfigOptions {
   /** YAML files, merged in order (later files win). Relative to `cwd`. */
   files: readonly string[];
-  /** `--set key.path=value` flags (without the `--set`), applied in order after the files. */
-  sets?: readonly string[];
+  /**
+   * `--set key.path=value` flags (without the `--set`), applied in order after the files; an entry
+   * may carry its own label for messages (the runner flags of the CLI, e.g. `--start-timeout 5000`).
+   */
+  sets?: readonly (string | LabelledSet)[];
   /** The service to run (`-s NAME`); else `ASPHALT_SERVICE`, the only service, or `default`. */
   service?: string;
   /** Environment for `!Env`, `ASPHALT_SERVICE` and the `ASPHALT_*` runner settings. Default `process.env`. */

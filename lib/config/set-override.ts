@@ -11,6 +11,16 @@ import {
 } from './config-sources';
 import { parseYaml } from './yaml-tags';
 
+/**
+ * A `key.path=value` override given by another flag than `--set` (e.g. `--start-timeout 5000` is
+ * `runner.startTimeout=5000`), with the label that config errors show as its source.
+ */
+export interface LabelledSet {
+  readonly set: string;
+  /** How the user wrote it, e.g. `--start-timeout 5000`. */
+  readonly label: string;
+}
+
 /** One parsed `--set key.path=value` flag. */
 export interface SetOverride {
   /** The flag as shown in sources: `--set a.b=1`. */
@@ -30,14 +40,15 @@ export interface SetOverride {
  * or `key=~` for null). Problems (no `=`, an empty key, invalid YAML) go to `issues`.
  */
 export function parseSetFlags(
-  flags: readonly string[],
+  flags: readonly (string | LabelledSet)[],
   cwd: string,
   env: Readonly<Record<string, string | undefined>>,
   issues: ConfigIssue[],
 ): SetOverride[] {
   const overrides: SetOverride[] = [];
-  for (const flag of flags) {
-    const label = `--set ${flag}`;
+  for (const entry of flags) {
+    const flag = typeof entry === 'string' ? entry : entry.set;
+    const label = typeof entry === 'string' ? `--set ${entry}` : entry.label;
     const equals = flag.indexOf('=');
     if (equals === -1) {
       issues.push({ path: '', message: `--set needs key.path=value, got "${flag}" (no "=")`, source: label });

@@ -89,9 +89,10 @@ describe('asphalt run', () => {
   });
 });
 
-describe('signals', () => {
-  const server = (options: string) => writeConfigs({ 'server.yaml': `component: { type: FIXTURES/apps:Server, ${options} }\n` })['server.yaml']!;
+/** A config file running the Server fixture with these options. */
+const server = (options: string) => writeConfigs({ 'server.yaml': `component: { type: FIXTURES/apps:Server, ${options} }\n` })['server.yaml']!;
 
+describe('signals', () => {
   it.each(['SIGINT', 'SIGTERM'] as const)('stops gracefully on %s while running and exits with 0', async (signal) => {
     const cli = startCli(['run', server('stopDelay: 0')]);
     await waitForOutput(cli.output, 'ready');
@@ -122,12 +123,33 @@ describe('signals', () => {
   });
 
   it('forces the exit when the shutdown deadline passes', async () => {
-    const cli = startCli(['run', server('stopDelay: 60000'), '--set', 'runner.shutdownDeadline=300']);
+    const cli = startCli(['run', server('stopDelay: 60000'), '--shutdown-deadline', '300']);
     await waitForOutput(cli.output, 'ready');
     cli.child.kill('SIGTERM');
     const result = await cli.done;
     expect(result.code).toBe(143);
     expect(result.stdout + result.stderr).toContain('the shutdown deadline of 300 ms passed');
+  });
+});
+
+describe('runner flags', () => {
+  it('set the runner settings, win over the environment, and are named as the source of a bad value', async () => {
+    const never = writeConfigs({ 'never.yaml': 'component: { type: FIXTURES/apps:NeverStarts }\n' })['never.yaml']!;
+    const timedOut = await runCli(['run', never, '--start-timeout', '200'], { ASPHALT_START_TIMEOUT: '50000' });
+    expect(timedOut.code).toBe(1);
+    expect(timedOut.stderr).toContain('did not finish start() within its start timeout of 200 ms');
+
+    const bad = await runCli(['run', hello, '--start-timeout', 'soon', '--log-level', 'verbose']);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toContain('runner.startTimeout: must be a whole number of milliseconds from 1 to 2147483647, got a string (got "soon") [--start-timeout soon]');
+    expect(bad.stderr).toContain('runner.logLevel: must be one of trace, debug, info, warn, error, fatal, silent (got "verbose") [--log-level verbose]');
+  });
+
+  it('are refused by commands that start nothing', async () => {
+    const result = await runCli(['check', hello, '--stop-timeout', '5']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("'asphalt check' does not take --stop-timeout");
   });
 });
 
@@ -242,7 +264,7 @@ describe('the blocked-loop detector', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/event loop blocked for \d+ ms \(threshold 100 ms\)/);
     expect(result.stderr).toMatch(/in root run\(\) at Blocker\.run \(/);
-    const off = await runCli(['run', files['block.yaml']!, '--set', 'runner.blockedLoopThreshold=0']);
+    const off = await runCli(['run', files['block.yaml']!, '--blocked-loop-threshold', '0']);
     expect(off.stderr).not.toContain('event loop blocked');
   });
 });

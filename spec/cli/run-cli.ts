@@ -6,6 +6,9 @@ import { join } from 'node:path';
 export const repo = join(__dirname, '..', '..');
 export const fixtures = join(__dirname, 'fixtures');
 
+/** A CLI process still running after this long is killed (the specs' own timeout is 30 s). */
+const KILL_AFTER_MS = 25_000;
+
 /** The outcome of one `asphalt` process. */
 export interface CliResult {
   code: number | null;
@@ -25,7 +28,14 @@ export function startCli(args: readonly string[], env: Record<string, string> = 
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  // A process that hangs is killed, so that its test fails (signal SIGKILL) instead of holding the run open.
+  const killer = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);
+  const done = new Promise<CliResult>((resolve) =>
+    child.on('close', (code, signal) => {
+      clearTimeout(killer);
+      resolve({ code, signal, stdout, stderr });
+    }),
+  );
   return { child, done, output: () => stdout + stderr };
 }
 
