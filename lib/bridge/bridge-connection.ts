@@ -17,6 +17,23 @@ export class RequestFailure extends Error {
   }
 }
 
+/** What to check after a connection failure that retrying will not fix. */
+function connectHint(error: unknown): string {
+  const code = String((error as NatsError).code ?? '');
+  const message = String((error as Error | undefined)?.message ?? ''); // not instanceof: Node's TLS errors may come from another realm
+  if (/AUTH|PERMISSION/i.test(code)) return '; check user/pass, token or credsFile in the bridge config';
+  if (/altnames/i.test(message)) {
+    return (
+      "; the broker's certificate does not list the host of the server URL (nats.js checks a server given by IP " +
+      "address against the name 'localhost'): give the server by a name its certificate lists"
+    );
+  }
+  if (/certificate|self[- ]signed/i.test(message)) {
+    return "; the broker's certificate could not be verified: give the CA that signed it in the bridge config (tls.caFile)";
+  }
+  return '';
+}
+
 /** NATS errors that mean "cannot reach a server (yet)": worth retrying at startup. */
 const RETRY_CODES = new Set(['CONNECTION_REFUSED', 'CONNECTION_TIMEOUT', 'DISCONNECT']);
 
@@ -92,11 +109,9 @@ export class BridgeConnection {
         const code = (error as NatsError).code;
         if (!RETRY_CODES.has(code)) {
           if (signal.aborted) throw signal.reason;
-          throw new BridgeConnectionError(
-            `cannot connect to NATS at ${servers}: ${(error as Error).message}` +
-              (/AUTH|PERMISSION/i.test(code ?? '') ? '; check user/pass, token or credsFile in the bridge config' : ''),
-            { cause: error },
-          );
+          throw new BridgeConnectionError(`cannot connect to NATS at ${servers}: ${(error as Error).message}${connectHint(error)}`, {
+            cause: error,
+          });
         }
         await sleep(config.reconnectWait, undefined, { signal });
       }

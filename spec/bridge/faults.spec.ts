@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect, headers, type NatsConnection } from 'nats';
 import { bootstrap, ContainerComponent, silentLogger, type Application } from '../../lib';
 import { BridgeConnectionError } from '../../lib/bridge/bridge-errors';
@@ -74,6 +78,48 @@ describe('connecting', () => {
       const wrong = await rejectionOf(bootstrap(ContainerComponent, consumerConfig(secured.url, { user: 'bridge', pass: 'guess' }), { logger: silentLogger }));
       expect(wrong).toMatchObject({ code: 'ASPHALT_COMPONENT_START', phase: 'prepare', path: 'root.bridge' });
       expect(wrong.cause).toMatchObject({ code: 'ASPHALT_BRIDGE_CONNECTION', message: expect.stringMatching(/cannot connect to NATS at .*: .*[Aa]uthorization.*check user\/pass/) });
+    } finally {
+      await secured.stop();
+    }
+  });
+});
+
+describe('a broker that requires a token or TLS', () => {
+  it('authenticates with a token from config, and refuses a wrong one clearly', async () => {
+    const secured = await startNatsServer(['--auth', 'tok3n']);
+    try {
+      const provider = await startProvider(secured.url, 'provider-a', { token: 'tok3n' });
+      const { app, mailer } = await startConsumer(secured.url, { token: 'tok3n' });
+      expect(await mailer.send('ann@example.com')).toMatchObject({ provider: 'provider-a' });
+      await app.stop();
+      await provider.stop();
+      const wrong = await rejectionOf(bootstrap(ContainerComponent, consumerConfig(secured.url, { token: 'guess' }), { logger: silentLogger }));
+      expect(wrong).toMatchObject({ code: 'ASPHALT_COMPONENT_START', phase: 'prepare', path: 'root.bridge' });
+      expect(wrong.cause).toMatchObject({ code: 'ASPHALT_BRIDGE_CONNECTION', message: expect.stringMatching(/[Aa]uthorization.*check user\/pass, token or credsFile/) });
+    } finally {
+      await secured.stop();
+    }
+  });
+
+  it('calls over TLS, trusting the broker through caFile, and refuses a broker it cannot verify', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'asphalt-tls-'));
+    const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
+    // A self-signed certificate for localhost, valid for a day: its own CA. (nats.js checks a
+    // server given by IP address against the name 'localhost', so the URL names the host.)
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1',
+      '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
+    const secured = await startNatsServer(['--tls', '--tlscert', cert, '--tlskey', key]);
+    const url = `tls://localhost:${secured.port}`;
+    try {
+      const provider = await startProvider(url, 'provider-a', { tls: { caFile: cert } });
+      const { app, mailer } = await startConsumer(url, { tls: { caFile: cert } });
+      expect(await mailer.send('ann@example.com')).toMatchObject({ to: 'ann@example.com', provider: 'provider-a' });
+      await app.stop();
+      await provider.stop();
+      const untrusted = await rejectionOf(bootstrap(ContainerComponent, consumerConfig(url), { logger: silentLogger }));
+      expect(untrusted).toMatchObject({ code: 'ASPHALT_COMPONENT_START', phase: 'prepare', path: 'root.bridge' });
+      expect(untrusted.cause).toMatchObject({ code: 'ASPHALT_BRIDGE_CONNECTION', message: expect.stringContaining(`cannot connect to NATS at ${url}: `) });
+      expect((untrusted.cause as Error).message).toContain("the broker's certificate could not be verified: give the CA that signed it in the bridge config (tls.caFile)");
     } finally {
       await secured.stop();
     }
