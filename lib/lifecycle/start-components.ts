@@ -41,7 +41,6 @@ export class Startup {
   readonly #events: Signal<LifecycleEvent>;
   readonly #logger: Logger;
   readonly #began = performance.now();
-  readonly #announcements: Announcement[] = [];
   readonly #runOf = new Map<unknown, ComponentRun>();
   #failure: Failure | undefined;
   #watchdogFired = false;
@@ -87,9 +86,7 @@ export class Startup {
     for (const run of this.runs) {
       if (run.inner) this.#forwardExports(run);
       for (const p of run.record.provides) {
-        const announcement = run.scope[announce](p.key, p.name, run.record.path);
-        run.announcements.push(announcement);
-        this.#announcements.push(announcement);
+        run.announcements.push(run.scope[announce](p.key, p.name, run.record.path));
       }
     }
   }
@@ -209,12 +206,12 @@ export class Startup {
     const { record } = run;
     const providers = this.#resolved.providers.get(record)!;
     let pending = 0;
-    let settle: ((error?: unknown) => void) | undefined;
     let promise: Promise<void> | undefined;
-    const arrived = (requirement: Requirement) => (error?: unknown): void => {
-      if (error !== undefined) return settle!(error);
+    let resolve!: () => void;
+    let reject!: (error: unknown) => void;
+    const arrived = (requirement: Requirement): void => {
       run.unmet!.delete(requirement);
-      if (--pending === 0) settle!();
+      if (--pending === 0) resolve();
     };
     for (let i = 0; i < record.requires.length; i++) {
       const provider = providers[i];
@@ -227,26 +224,17 @@ export class Startup {
         announcement = from.announcements[provider.provides.findIndex((p) => p.key === requirement.key && p.name === requirement.name)]!;
         if (announcement.published) continue;
       }
-      promise ??= new Promise<void>((resolve, reject) => {
-        let settled = false;
-        settle = (error) => {
-          if (settled) return;
-          settled = true;
-          if (error === undefined) resolve();
-          else reject(error);
-        };
-      });
+      promise ??= new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
       pending++;
       (run.unmet ??= new Set()).add(requirement);
       if (announcement !== undefined) {
-        announcement.whenSettled(arrived(requirement));
+        announcement.whenSettled((failure) => (failure === undefined ? arrived(requirement) : reject(failure)));
       } else {
         // Context's own getResource: the pending tree shows these waits from `unmet`, not `ctx.waits`.
-        const done = arrived(requirement);
         lookupResource.call(run.ctx, requirement.key, requirement.name, { optional: requirement.optional }).then((value) => {
           (record.instance as unknown as Record<string, unknown>)[requirement.property!] = value;
-          done();
-        }, (error: unknown) => done(error ?? new Error(`the lookup of ${describeKey(requirement.key)} '${requirement.name}' failed`)));
+          arrived(requirement);
+        }, reject);
       }
     }
     return promise;
@@ -360,7 +348,7 @@ export class Startup {
     this.#failed();
     if (run) run.node.state = 'failed';
     this.#events.dispatch({ type: 'failed', path: run?.record.path ?? this.root.record.path, phase, error });
-    for (const announcement of this.#announcements) announcement.fail(error);
+    for (const { announcements } of this.runs) for (const announcement of announcements) announcement.fail(error);
   }
 
   /** An isolated component's @provides, published inside its scope, are published outside too. */
