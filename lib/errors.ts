@@ -259,3 +259,19 @@ function abbreviatedJson(value: unknown, limit = 60): string {
   }
   return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
 }
+
+/**
+ * A battery was used without the driver library it runs on (an optional peer dependency). The
+ * message names the package and gives the install command.
+ */
+export class MissingPeerDependencyError extends AsphaltError {
+  static override readonly code = 'ASPHALT_MISSING_PEER_DEPENDENCY';
+  constructor(
+    message: string,
+    /** The npm package to install, e.g. `fastify`. */
+    readonly packageName: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

@@ -26,7 +26,9 @@ export {
   TeardownError,
   WaitTimeoutError,
 } from './errors';
+export { MissingPeerDependencyError } from './errors';
 export type { ConfigIssue } from './errors';
+export { requirePeer } from './util/require-peer';
 export { ComponentStopError } from './lifecycle/stop-components';
 
 // Resources
@@ -45,6 +47,10 @@ export type {
   LookupOptions,
   TeardownCallback,
 } from './context/context';
+
+// Units of work (for batteries: the SQL session attaches; mail and queue jobs wait for its commit)
+export { afterCommit, attachTransactionScope, activeTransactionScope } from './context/after-commit';
+export type { TransactionScope } from './context/after-commit';
 
 // Events
 export { Signal } from './events/signal';
@@ -95,8 +101,8 @@ export { bootstrap } from './lifecycle/bootstrap';
 export type { BootstrapOptions } from './lifecycle/bootstrap';
 export { Application } from './lifecycle/application';
 export type { LifecycleEvent } from './lifecycle/lifecycle-event';
-export type { Logger, LogMethod } from './lifecycle/logger';
-export { silentLogger, stderrLogger } from './lifecycle/logger';
+export type { LogMethod } from './lifecycle/logger';
+export { Logger, silentLogger, stderrLogger } from './lifecycle/logger';
 
 // Runner and CLI
 export { runApplication } from './runner/run-application';

@@ -3,10 +3,20 @@ import { join } from 'node:path';
 import * as api from '../lib';
 import { AsphaltError, TeardownError } from '../lib';
 
-/** Every exported error class with its code. */
+/** The module of each public entry point: the core and every subpath of package.json `exports`. */
+function entryModules(): Record<string, unknown>[] {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
+  const subpaths = Object.keys(pkg.exports).filter((k) => /^\.\/[a-z-]+$/.test(k) && k !== './package.json');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return [api, ...subpaths.map((k) => require(join(__dirname, '..', 'lib', k.slice(2), 'index.ts')) as Record<string, unknown>)];
+}
+
+const entries = entryModules();
+
+/** Every exported error class, of every entry point, with its code. */
 function exportedErrors(): Map<string, string> {
   const found = new Map<string, string>();
-  for (const [name, value] of Object.entries(api)) {
+  for (const [name, value] of entries.flatMap((m) => Object.entries(m))) {
     if (typeof value !== 'function') continue;
     const isError = value === AsphaltError || value.prototype instanceof AsphaltError || value === TeardownError;
     if (isError) found.set(name, (value as unknown as { code: string }).code);

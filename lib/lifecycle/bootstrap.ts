@@ -5,7 +5,9 @@ import { Signal } from '../events/signal';
 import { problemComponent, resolveGraph, type ResolveOptions } from '../graph/resolve-graph';
 import { Application } from './application';
 import type { LifecycleEvent } from './lifecycle-event';
-import { stderrLogger, type Logger } from './logger';
+import { Logger, stderrLogger } from './logger';
+import { isVisible } from '../context/internal';
+import { DEFAULT_NAME } from '../resources/resource-name';
 import { Startup } from './start-components';
 import { describeKey } from '../resources/resource-key';
 import { stopComponents } from './stop-components';
@@ -32,10 +34,13 @@ export interface BootstrapOptions extends ResolveOptions {
 export async function bootstrap(root: ComponentType, config?: unknown, options: BootstrapOptions = {}): Promise<Application> {
   const logger = options.logger ?? stderrLogger;
   const events = options.events ?? new Signal<LifecycleEvent>({ name: 'lifecycle' });
+  const context = new Context(options.context);
+  if (!context[isVisible](Logger, DEFAULT_NAME)) context.addResource(logger, { types: [Logger], description: 'the application logger' });
   let resolved;
   try {
-    resolved = resolveGraph(root, config, options);
+    resolved = resolveGraph(root, config, { ...options, context });
   } catch (error) {
+    await context.close(error);
     if (!(error instanceof GraphError)) throw error;
     const first = error.problems[0];
     const path = (first && problemComponent(first)) ?? options.rootAlias ?? 'root';
@@ -43,7 +48,6 @@ export async function bootstrap(root: ComponentType, config?: unknown, options: 
     throw new ComponentStartError(error.message, phase, path, { cause: error });
   }
   const disconnectLog = logger.isLevelEnabled?.('debug') === false ? () => undefined : events.connect((event) => logEvent(logger, event));
-  const context = new Context(options.context);
   const startup = new Startup(resolved, context, events, logger);
   const stop = async (error?: unknown): Promise<void> => {
     const failures: unknown[] = await stopComponents(startup.runs, resolved.providers, error, events, () => startup.now());

@@ -1,3 +1,5 @@
+import { token, type Token } from '../resources/token';
+
 /** One logging method, pino style: `log({ path }, 'message')` or `log('message')`. */
 export type LogMethod = (objOrMessage: object | string, message?: string) => void;
 
@@ -31,3 +33,14 @@ export const stderrLogger: Logger = {
 
 /** Logs nothing. */
 export const silentLogger: Logger = { debug: ignore, info: ignore, warn: ignore, error: ignore, isLevelEnabled: () => false };
+
+/**
+ * The application's logger as a resource: `bootstrap` publishes the logger it was given (the
+ * runner's pino logger under `asphalt run`) in the application context under this key.
+ *
+ * @example
+ * class Notifier extends Component {
+ *   @requires(Logger) logger!: Logger;
+ * }
+ */
+export const Logger: Token<Logger> = token<Logger>('Logger');
