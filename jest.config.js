@@ -16,6 +16,6 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!(inversify|@inversifyjs)/)'],
   // Samples import the package by name, as users do; in specs that is the TypeScript source.
-  moduleNameMapper: { '^asphalt-ts$': '<rootDir>/lib/index.ts', '^asphalt-ts/([a-z-]+)$': '<rootDir>/lib/$1/index.ts' },
+  moduleNameMapper: { '^asphalt-ts$': '<rootDir>/lib/index.ts', '^asphalt-ts/testing/([a-z-]+)$': '<rootDir>/lib/$1/testing.ts', '^asphalt-ts/([a-z-]+)$': '<rootDir>/lib/$1/index.ts' },
   testTimeout: 20000,
 };
