@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repo, runCli, startCli, waitForOutput, writeConfigs } from './run-cli';
 
-jest.setTimeout(30_000);
+// Generous: each test runs real CLI processes, several in a row, and must pass on a loaded machine.
+jest.setTimeout(90_000);
 
 const hello = join(repo, 'samples', 'hello', 'config.yaml');
 
