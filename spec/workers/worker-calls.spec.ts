@@ -56,10 +56,11 @@ afterEach(async () => {
   await ctx.close();
 });
 
-const call = (key: string, method: string, args?: unknown[]): Promise<unknown> =>
+type Outcome = { value: unknown } | { error: Error };
+const call = (key: string, method: string, args?: unknown[]): Promise<Outcome> =>
   ctx.run(() => pool.run(callMember, key, method, args)).then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error: error as Error }),
+    (value): Outcome => ({ value }),
+    (error: unknown): Outcome => ({ error: error as Error }),
   );
 
 describe('what a worker may call on an exposed resource', () => {
