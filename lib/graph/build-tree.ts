@@ -1,4 +1,4 @@
-import { Component, type ComponentType } from '../components/component';
+import { Component, constructComponent, type ComponentType } from '../components/component';
 import { componentMetadata, type NameSpec } from '../components/component-metadata';
 import { configClassOf } from '../components/config-class-of';
 import { childDeclarations } from '../components/internal';
@@ -142,7 +142,7 @@ function instantiate(type: ComponentType, plain: PlainConfig, place: Place): Com
 
   let instance: Component;
   try {
-    instance = config === undefined ? Reflect.construct(cls, []) : Reflect.construct(cls, [config]);
+    instance = constructComponent(cls, config, path);
   } catch (error) {
     report(problems, path,
       error instanceof AsphaltError

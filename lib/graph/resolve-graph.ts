@@ -9,6 +9,7 @@ import {
   MissingProviderError,
 } from '../errors';
 import { describeKey } from '../resources/resource-key';
+import { closestMatch, editDistance } from '../util/closest-match';
 import { serviceId } from '../resources/service-id';
 import { buildTree, componentOfProblem, type BuildTreeOptions, type ComponentRecord } from './build-tree';
 import { ComponentGraph } from './component-graph';
@@ -138,9 +139,13 @@ export function resolveGraph(root: ComponentType, config?: unknown, options: Res
     if (requirement.optional) return undefined;
     const keyText = describeKey(requirement.key);
     const otherNames = providedAs(requirement.key);
+    const near = nearProvision(records, requirement);
     problems.push(
       new MissingProviderError(
-        `${record.path} requires ${keyText} '${requirement.name}', but nothing provides it ` +
+        (near === undefined
+          ? `${record.path} requires ${keyText} '${requirement.name}', but nothing provides it `
+          : `${record.path} requires ${keyText} '${requirement.name}': did you mean '${near.name}'? ${near.path} provides it. ` +
+            `Nothing provides '${requirement.name}' `) +
           `(looked in ${searched.map(scopeText).join(', then ')}` +
           `${options.context ? ', then the bootstrap context' : ''}). ` +
           (otherNames.length > 0 ? `${keyText} is provided as ${otherNames.join(', ')}. ` : '') +
@@ -181,7 +186,20 @@ function scopeText(scope: string): string {
   return scope === '' ? 'the root scope' : `the isolated scope of ${scope}`;
 }
 
+/** The provision of the same key whose name is one typo away from the requirement's, if any. */
+function nearProvision(records: readonly ComponentRecord[], requirement: Requirement): { name: string; path: string } | undefined {
+  const candidates: { name: string; path: string }[] = [];
+  for (const record of records) {
+    for (const p of record.provides) if (p.key === requirement.key && p.name !== requirement.name) candidates.push({ name: p.name, path: record.path });
+  }
+  const best = closestMatch(requirement.name, candidates.map((c) => c.name));
+  if (best === undefined || editDistance(requirement.name, best) > Math.max(2, Math.floor(requirement.name.length / 3))) return undefined;
+  return candidates.find((c) => c.name === best);
+}
+
 function graphError(problems: readonly AsphaltError[]): GraphError {
+  // One problem is printed first and once, without the grouped report's headers.
+  if (problems.length === 1) return new GraphError(`${problems[0]!.message}\nNothing was started.`, problems);
   const byKind = new Map<string, AsphaltError[]>();
   for (const problem of problems) {
     const list = byKind.get(problem.code);
