@@ -8,6 +8,8 @@ echo "== type-check (tsc --noEmit)"
 npx tsc --noEmit -p tsconfig.json
 echo "== lint (eslint)"
 npx eslint lib spec samples bench bin
+echo "== architecture (dependency-cruiser: .dependency-cruiser.cjs)"
+npm run --silent arch
 echo "== specs (jest)"
 results="$(mktemp)"
 status=0

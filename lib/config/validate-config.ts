@@ -1,23 +1,15 @@
-import { createRequire } from 'node:module';
-import { plainToInstance, type ClassConstructor } from 'class-transformer';
-import type { MetadataStorage as TransformerStorage } from 'class-transformer/types/MetadataStorage';
-import { getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
+import type { ClassConstructor } from 'class-transformer';
+import type { ValidationError } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { ConfigError, type ConfigIssue } from '../errors';
 import { closestMatch, editDistance } from '../util/closest-match';
+import { classTransformer, classValidator, transformerStorage } from './validator-libraries';
 
 /** A class whose instances are a component's configuration (validated with class-validator). */
 export type ConfigClass<C extends object = object> = new (...args: never[]) => C;
 
 /** Where each value came from, by full dotted path (`config.yaml:12:3`, `env ASPHALT_X`, ...). */
 export type ConfigSources = (path: string) => string | undefined;
-
-// class-transformer keeps the storage its decorators write to out of its public entry point.
-const transformerStorage = (
-  createRequire(__filename)('class-transformer/cjs/storage') as {
-    defaultMetadataStorage: TransformerStorage;
-  }
-).defaultMetadataStorage;
 
 const builtins = new Set<unknown>([Object, String, Number, Boolean, Array, Date, Map, Set, BigInt, Symbol]);
 
@@ -46,9 +38,9 @@ export function validateConfig<C extends object>(
     collectUnknownOptions(configClass, input, path, issues);
     // class-transformer constructs the class with no arguments, as `never[]` allows.
     const coerced = coerceStrings(configClass, input);
-    const instance = plainToInstance(configClass as ClassConstructor<C>, coerced, { exposeDefaultValues: true });
+    const instance = classTransformer().plainToInstance(configClass as ClassConstructor<C>, coerced, { exposeDefaultValues: true });
     // A config class may declare only defaults; class-validator would call that an unknown value.
-    collectViolations(validateSync(instance, { forbidUnknownValues: false }), path, issues);
+    collectViolations(classValidator().validateSync(instance, { forbidUnknownValues: false }), path, issues);
     if (issues.length === 0) return instance;
   }
   throw new ConfigError(
@@ -66,7 +58,7 @@ export function validateConfig<C extends object>(
 export function configOptionNames(configClass: ConfigClass): string[] {
   const names = new Set<string>();
   for (const metadata of validationMetadatas(configClass)) names.add(metadata.propertyName);
-  for (const exposed of transformerStorage.getExposedMetadatas(configClass)) {
+  for (const exposed of transformerStorage().getExposedMetadatas(configClass)) {
     const name = exposed.options?.name ?? exposed.propertyName;
     if (name !== undefined) names.add(name);
   }
@@ -79,7 +71,7 @@ export function configOptionNames(configClass: ConfigClass): string[] {
 export function validationMetadatas(configClass: ConfigClass): ValidationMetadata[] {
   // Decorators run bottom-up, so the storage holds each property's constraints in reverse.
   const byProperty = new Map<string, ValidationMetadata[]>();
-  const all = getMetadataStorage().getTargetValidationMetadatas(configClass, '', true, false);
+  const all = classValidator().getMetadataStorage().getTargetValidationMetadatas(configClass, '', true, false);
   for (const metadata of all) {
     const list = byProperty.get(metadata.propertyName) ?? [];
     list.unshift(metadata);
@@ -90,7 +82,7 @@ export function validationMetadatas(configClass: ConfigClass): ValidationMetadat
 
 /** @internal The config class of a nested option (`@Type(() => Tls)`), if it has one. */
 export function nestedConfigClass(configClass: ConfigClass, property: string): ConfigClass | undefined {
-  const metadata = transformerStorage.findTypeMetadata(configClass, property);
+  const metadata = transformerStorage().findTypeMetadata(configClass, property);
   if (metadata === undefined || metadata.options?.discriminator !== undefined) return undefined;
   let type: unknown;
   try {
@@ -116,7 +108,7 @@ function isConfigClass(type: unknown): type is ConfigClass {
 
 function typedPropertyNames(configClass: ConfigClass): string[] {
   // `@Type` metadata has no public listing; read the storage's map, tolerating its absence.
-  const byTarget: unknown = Reflect.get(transformerStorage, '_typeMetadatas');
+  const byTarget: unknown = Reflect.get(transformerStorage(), '_typeMetadatas');
   if (!(byTarget instanceof Map)) return [];
   const names: string[] = [];
   for (let target: unknown = configClass; typeof target === 'function' && target !== Function.prototype; ) {
