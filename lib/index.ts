@@ -144,7 +144,7 @@ export type { Task, TaskFunction } from './concurrency/task';
 export { resource } from './concurrency/worker-resource';
 export type { Remote } from './concurrency/worker-resource';
 export { exposeToWorkers } from './concurrency/expose-to-workers';
-export { labelContext } from './concurrency/context-label';
+export { describeContext, labelContext } from './concurrency/context-label';
 export { LoopMonitor } from './concurrency/loop-monitor';
 export type { LoopMonitorOptions } from './concurrency/loop-monitor';
 export type { LoopBlockedEvent, StackFrame } from './concurrency/loop-blocked-event';
