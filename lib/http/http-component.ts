@@ -14,6 +14,7 @@ import { currentRequestContext, requestLogger } from './request-context';
 import { installRequestHooks } from './request-hooks';
 import { refuseRoutesAfterListen, trackRoutes } from './route-tracking';
 import { HttpRoutes } from './route-table';
+import { unthenable } from './unthenable';
 
 /**
  * An HTTP server on fastify (YAML `type: http`). It publishes the fastify instance as `HttpApp` in
@@ -69,7 +70,7 @@ export class HttpComponent extends Component {
     this.#scope = scope;
     const logger = this.logger;
     scope.addResourceFactory(() => currentRequestContext('HttpRequest').request, { types: [HttpRequest], description: 'the current request' });
-    scope.addResourceFactory(() => currentRequestContext('HttpReply').reply, { types: [HttpReply], description: 'the current reply' });
+    scope.addResourceFactory(() => ({ reply: currentRequestContext('HttpReply').reply }), { types: [HttpReply], description: 'the current reply' });
     scope.addResourceFactory(
       () => {
         const { request } = currentRequestContext('RequestLogger');
@@ -81,7 +82,7 @@ export class HttpComponent extends Component {
     app.setErrorHandler(errorHandler(logger, this.#path, config.exposeErrors ?? process.env.NODE_ENV === 'development'));
     trackRoutes(app, this.#routes, this.#path);
     for (const plugin of config.plugins) app.register(loadPlugin(plugin.module, this.#path), plugin.options ?? {});
-    ctx.addResource(app, { types: [HttpApp] });
+    ctx.addResource(unthenable(app), { types: [HttpApp] });
     // Prepare-phase teardown (after the children stopped): whatever request context is still open.
     ctx.addTeardownCallback((error) => scope.close(error));
   }

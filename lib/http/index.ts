@@ -2,7 +2,8 @@
 export { HttpComponent } from './http-component';
 export { HttpConfig, HttpHealthConfig, HttpPluginConfig, HttpTlsConfig } from './http-config';
 export { HttpAddress, HttpApp, HttpReply, HttpRequest, RequestLogger } from './http-keys';
-export type { HttpAddressInfo } from './http-keys';
+export type { HttpAddressInfo, HttpReplyHandle } from './http-keys';
+export { currentReply, currentRequest } from './request-context';
 export { HttpRoutes } from './route-table';
 export type { RouteInfo } from './route-table';
 export { statusOf } from './error-response';

@@ -22,10 +22,11 @@ export function installRequestHooks(app: FastifyInstance, scope: Context, drain:
   app.decorateRequest(requestContext, null);
 
   app.addHook('onRequest', (request, reply, done) => {
+    drain.arrived(request);
     if (drain.draining) return drain.refuse(reply);
     const ctx = new RequestContext(scope, request, reply);
     (request as WithContext)[requestContext] = ctx;
-    drain.began(request);
+    drain.inFlight++;
     ctx.run(done);
   });
 
@@ -43,9 +44,9 @@ export function installRequestHooks(app: FastifyInstance, scope: Context, drain:
   });
 
   app.addHook('onSend', (request, reply, payload, done) => {
+    drain.answering(request, reply);
     const ctx = (request as WithContext)[requestContext];
     if (ctx === null || ctx.state !== 'open') return done(null, payload);
-    drain.answering(request, reply);
     if (isStream(payload)) {
       reply.raw.once('close', () => {
         const error = reply.raw.writableFinished ? ctx.error : (ctx.error ?? new HttpTeardownError(`${request.method} ${request.url}: the client went away before the response ended`));
