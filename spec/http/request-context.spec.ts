@@ -18,18 +18,18 @@ function recordTeardown(seen: { error: unknown; received: string }[], client: ()
 describe('the context of a request', () => {
   it('is current in the handler and closes with undefined before the client has received a byte', async () => {
     const seen: { error: unknown; received: string }[] = [];
-    let client: RawClient | undefined;
+    const at: { client?: RawClient } = {};
     const { port } = await startHttp(
       routes((app) =>
         app.get('/work', async () => {
-          recordTeardown(seen, () => client);
+          recordTeardown(seen, () => at.client);
           return { done: true };
         }),
       ),
     );
-    client = await rawClient(port);
+    const client = (at.client = await rawClient(port));
     client.write(rawGet('/work'));
-    await until(() => client!.received().includes('{"done":true}'), 'the response arrived');
+    await until(() => client.received().includes('{"done":true}'), 'the response arrived');
     expect(seen).toEqual([{ error: undefined, received: '' }]);
     expect(client.received()).toMatch(/^HTTP\/1\.1 200 OK/);
   });
