@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Context, Logger } from '../index';
+import { Context, type Logger } from '../index';
 import type { Drain } from './drain';
 import { HttpTeardownError } from './http-errors';
 import { RequestContext } from './request-context';
@@ -33,7 +33,7 @@ export function installRequestHooks(app: FastifyInstance, scope: Context, drain:
   // A body is parsed in the request stream's own async context: enter the request's again.
   app.addHook('preValidation', (request, _reply, done) => {
     const ctx = (request as WithContext)[requestContext];
-    if (ctx === null) done();
+    if (ctx === null || Context.tryCurrent() === ctx) done();
     else ctx.run(done);
   });
 
@@ -55,7 +55,13 @@ export function installRequestHooks(app: FastifyInstance, scope: Context, drain:
       });
       return done(null, payload);
     }
-    ctx.close(ctx.error).then(
+    const closing = ctx.close(ctx.error);
+    // Nothing to tear down (the common case): the close has already finished, synchronously.
+    if ((ctx.state as string) === 'closed') {
+      drain.ended();
+      return done(null, payload);
+    }
+    closing.then(
       () => {
         drain.ended();
         done(null, payload);
