@@ -8,4 +8,4 @@ export { HttpRoutes } from './route-table';
 export type { RouteInfo } from './route-table';
 export { statusOf } from './error-response';
 export type { HttpErrorBody } from './error-response';
-export { HttpDrainTimeoutError, HttpListenError, HttpPluginError, HttpRouteError, HttpTeardownError } from './http-errors';
+export { HttpDrainTimeoutError, HttpListenError, HttpPluginError, HttpRequestAbortedError, HttpRouteError, HttpTeardownError } from './http-errors';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Context, type Logger } from '../index';
 import type { Drain } from './drain';
-import { HttpTeardownError } from './http-errors';
+import { HttpRequestAbortedError, HttpTeardownError } from './http-errors';
 import { RequestContext } from './request-context';
 
 /** Where a request's context lives on the fastify request (declared with decorateRequest). */
@@ -49,7 +49,7 @@ export function installRequestHooks(app: FastifyInstance, scope: Context, drain:
     if (ctx === null || ctx.state !== 'open') return done(null, payload);
     if (isStream(payload)) {
       reply.raw.once('close', () => {
-        const error = reply.raw.writableFinished ? ctx.error : (ctx.error ?? new HttpTeardownError(`${request.method} ${request.url}: the client went away before the response ended`));
+        const error = reply.raw.writableFinished ? ctx.error : (ctx.error ?? new HttpRequestAbortedError(`${request.method} ${request.url}: the client went away before the streamed response ended`));
         drain.ended();
         ctx.close(error).catch((failure: unknown) => logTeardownFailure(logger, component, request, failure, 'after the streamed response'));
       });

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { Component, ComponentStartError, Context, requires } from 'asphalt-ts';
 import type { FastifyInstance } from 'fastify';
-import { currentReply, currentRequest, HttpAddress, HttpApp, HttpReply, HttpRequest, HttpRouteError, HttpRoutes, HttpTeardownError, RequestLogger } from 'asphalt-ts/http';
+import { currentReply, currentRequest, HttpAddress, HttpApp, HttpReply, HttpRequest, HttpRequestAbortedError, HttpRouteError, HttpRoutes, HttpTeardownError, RequestLogger } from 'asphalt-ts/http';
 import { rawClient, rawGet, routes, send, startHttp, stopAll, until, type RawClient } from './http-app';
 
 afterEach(stopAll);
@@ -130,6 +130,32 @@ describe('the context of a request', () => {
     expect(response.body).toBe('abc');
     await until(() => events.length === 2, 'the context closed');
     expect(events).toEqual(['stream ended', 'teardown undefined']);
+  });
+
+  it('closes the context of a streamed response with HttpRequestAbortedError when the client goes away mid-stream', async () => {
+    const seen: unknown[] = [];
+    const { port } = await startHttp(
+      routes((app) =>
+        app.get('/endless', async (_request, reply) => {
+          Context.current().addTeardownCallback((error) => void seen.push(error));
+          const stream = Readable.from(
+            (async function* () {
+              for (;;) {
+                yield 'tick\n';
+                await new Promise((resolve) => setTimeout(resolve, 10));
+              }
+            })(),
+          );
+          return reply.type('text/plain').send(stream);
+        }),
+      ),
+    );
+    const client = await rawClient(port);
+    client.write(rawGet('/endless'));
+    await until(() => client.received().includes('tick'), 'the stream began');
+    client.socket.destroy();
+    await until(() => seen.length === 1, 'the context closed');
+    expect(seen[0]).toBeInstanceOf(HttpRequestAbortedError);
   });
 });
 
