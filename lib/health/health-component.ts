@@ -1,5 +1,6 @@
 import { IsInt, Min } from 'class-validator';
-import { Component, type Context, LoopMonitor, provides } from '../index';
+import { Component, type Context, provides } from '../index';
+import { LoopMonitor } from '../workers/index';
 import { HealthRegistry } from './health-registry';
 
 /** Config of {@link HealthComponent}. */

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bootstrap, describeConfig, loadConfig, registerComponentType, silentLogger, type Application } from 'asphalt-ts';
+import { bootstrap, describeConfig, registerComponentType, silentLogger, type Application } from 'asphalt-ts';
+import { loadConfig } from 'asphalt-ts/runner';
 import { HttpAddress, HttpComponent, HttpConfig, HttpListenError } from 'asphalt-ts/http';
 import { routes, startHttp, stopAll } from './http-app';
 
