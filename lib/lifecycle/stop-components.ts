@@ -2,7 +2,8 @@ import { AsphaltError } from '../errors';
 import { serviceId } from '../resources/service-id';
 import type { ProviderRef } from '../graph/resolve-graph';
 import type { Signal } from '../events/signal';
-import { closeIfIdle } from '../context/internal';
+import { abandonClose, closeIfIdle } from '../context/internal';
+import type { AbandonedTeardown } from '../context/teardown-stack';
 import type { ComponentRun } from './component-run';
 import type { LifecycleEvent } from './lifecycle-event';
 import { within } from './within';
@@ -148,10 +149,14 @@ async function runStep(
       : run.ctx.close(error).then(() => run.inner?.close(error));
   try {
     if ((await within(work, run.record.stopTimeout)) === 'timeout') {
+      // Stop waiting: the callback in progress is left running, the remaining ones are still
+      // called (they may be what frees the resource), and nothing above waits for this one again.
+      const abandoned = phase === 'start' ? [run.owner.abandonStartPhase()] : [run.ctx[abandonClose](), run.inner?.[abandonClose]()];
+      work.catch(() => undefined);
       failures.push(
         new ComponentStopError(
           `component ${path} did not stop within its stop timeout of ${run.record.stopTimeout} ms ` +
-            `(its ${phase}-phase teardown is still running); the rest of the application went on stopping. ` +
+            `(its ${phase}-phase teardown${describeAbandoned(abandoned)}); the rest of the application went on stopping. ` +
             `Make its teardown callbacks finish sooner or raise stopTimeout`,
           path,
         ),
@@ -171,6 +176,14 @@ async function runStep(
     run.node.timings.stopEnd = now();
     if (events.listenerCount > 0) events.dispatch({ type: 'stopped', path, ms: now() - (run.node.timings.stopStart ?? began) });
   }
+}
+
+function describeAbandoned(abandoned: readonly (AbandonedTeardown | undefined)[]): string {
+  const running = abandoned.map((a) => a?.running).filter((name) => name !== undefined);
+  const started = abandoned.reduce((sum, a) => sum + (a?.startedWithoutWaiting ?? 0), 0);
+  const parts = [running.length > 0 ? `: ${running.join(', ')} is still running` : ' is still running'];
+  if (started > 0) parts.push(`; ${started} later teardown callback(s) were called without waiting for them`);
+  return parts.join('');
 }
 
 function isAncestor(candidate: ComponentRun, run: ComponentRun): boolean {
