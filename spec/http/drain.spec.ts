@@ -26,7 +26,8 @@ describe('the drain at stop', () => {
   it('closes idle keep-alive sockets at once and a busy one when its response, marked Connection: close, has been sent', async () => {
     const gate = deferred();
     const began = { count: 0 };
-    const running = await startHttp(slowAndFast(gate.promise, began));
+    const seen: unknown[] = [];
+    const running = await startHttp(slowAndFast(gate.promise, began, seen));
     const idle = await rawClient(running.port);
     idle.write(rawGet('/fast'));
     await until(() => idle.received().includes('{"fast":true}'), 'the idle socket had its answer');
@@ -49,6 +50,8 @@ describe('the drain at stop', () => {
     expect(busy.received()).toMatch(/^HTTP\/1\.1 200 OK/);
     expect(busy.received()).toMatch(/connection: close/i);
     expect(busy.received()).toContain('{"slow":true}');
+    // The request that finished during the drain closed its context as a success (a commit).
+    expect(seen).toEqual([undefined]);
     expect(running.logger.lines).toContainEqual(
       expect.objectContaining({ level: 'info', fields: expect.objectContaining({ drained: 1, cut: 0, refused: 0 }) }),
     );

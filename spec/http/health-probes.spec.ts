@@ -1,7 +1,7 @@
 import { Component } from 'asphalt-ts';
 import { HealthRegistry } from 'asphalt-ts/health';
 import { freePort } from '../bridge/nats-server';
-import { deferred, routes, send, startHttp, stopAll } from './http-app';
+import { deferred, routes, send, startHttp, stopAll, until } from './http-app';
 
 afterEach(stopAll);
 
@@ -49,7 +49,7 @@ describe('the health probes', () => {
     const health = await running.app.context.getResource(HealthRegistry);
     expect((await send(running.url, { path: '/readyz' })).status).toBe(200);
     const stopped = running.app.stop();
-    expect(health.state).toBe('stopping');
+    await until(() => health.state === 'stopping', 'the stop began');
     const during = await send(running.url, { path: '/readyz' });
     expect(during.status).toBe(503);
     expect(json(during.body)).toMatchObject({ status: 'shutting_down', error: { lifecycle: { state: 'stopping' } } });
