@@ -14,8 +14,8 @@ import { formatMs, limitTarget, median, printTable, rateTarget } from '../dag';
 // rounds. Then the drain: stop with 50 keep-alive connections and requests in flight.
 
 const SUBJECT_ENV = 'ASPHALT_BENCH_HTTP_SUBJECT';
-const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 3);
-const SECONDS = Number(process.env.BENCH_HTTP_SECONDS) || 3;
+const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 5);
+const SECONDS = Number(process.env.BENCH_HTTP_SECONDS) || 2;
 const CONNECTIONS = 50;
 const DRAIN_CONNECTIONS = 50;
 const SHUTDOWN_DELAY = 100;
@@ -151,7 +151,7 @@ async function throughput(autocannon: Autocannon): Promise<Result> {
   const p99s = new Map<string, number[]>(SUBJECTS.map((s) => [s, []]));
   const cpus = new Map<string, number[]>(SUBJECTS.map((s) => [s, []]));
   try {
-    for (const [, server] of servers) await autocannon({ url: `http://127.0.0.1:${server.port}/hello`, connections: CONNECTIONS, duration: 2 });
+    for (const [, server] of servers) await autocannon({ url: `http://127.0.0.1:${server.port}/hello`, connections: CONNECTIONS, duration: 1 });
     for (let round = 0; round < ROUNDS; round++) {
       for (let k = 0; k < SUBJECTS.length; k++) {
         const subject = SUBJECTS[(k + round) % SUBJECTS.length]!;

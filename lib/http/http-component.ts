@@ -109,6 +109,8 @@ export class HttpComponent extends Component {
       const reason = error instanceof Error ? error.message : String(error);
       throw new HttpListenError(`HTTP server ${this.#path} could not listen on ${host}:${port}: ${reason}; choose a free port (0 picks one) or another host`, { cause: error });
     }
+    // An error of the listening server (rare after listen) is logged, never an unhandled crash.
+    app.server.on('error', (error) => this.logger.error({ err: error, component: this.#path }, `${this.#path}: the HTTP server reported an error: ${error.message}`));
     refuseRoutesAfterListen(app, this.#path, address.url);
     ctx.addResource(address, { types: [HttpAddress] });
     ctx.addResource(this.#routes, { types: [HttpRoutes], description: `routes: ${this.#routes.describe() || 'none'}` });
