@@ -11,6 +11,7 @@ import { DEFAULT_NAME } from '../resources/resource-name';
 import { Startup } from './start-components';
 import { describeKey } from '../resources/resource-key';
 import { stopComponents } from './stop-components';
+import { phaseGraph } from '../graph/phase-graph';
 
 /** Options of {@link bootstrap}. */
 export interface BootstrapOptions extends ResolveOptions {
@@ -51,7 +52,7 @@ export async function bootstrap(root: ComponentType, config?: unknown, options: 
   const startup = new Startup(resolved, context, events, logger);
   const stop = async (error?: unknown): Promise<void> => {
     const failures: unknown[] = await closeForeignContexts(context, startup, error);
-    failures.push(...(await stopComponents(startup.runs, resolved.providers, error, events, () => startup.now())));
+    failures.push(...(await stopComponents(startup.runs, resolved.graph[phaseGraph], error, events, () => startup.now())));
     try {
       await context.close(error);
     } catch (failure) {
