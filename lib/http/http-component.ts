@@ -34,8 +34,8 @@ import { unthenable } from './unthenable';
  * // and Notes as a child of http: components: { http: { type: http, components: { notes: ... } } }
  */
 @provides(HttpApp, { description: 'the fastify instance; add routes in start()' })
-@provides(HttpAddress, { description: 'the address the server listens on' })
-@provides(HttpRoutes, { description: 'the routes, each with the component that registered it' })
+@provides(HttpAddress, { description: 'the address the server listens on', phase: 'start' })
+@provides(HttpRoutes, { description: 'the routes, each with the component that registered it', phase: 'start' })
 export class HttpComponent extends Component {
   @requires(Logger) logger!: Logger;
   @requires(HealthRegistry, { optional: true }) health?: HealthRegistry;
