@@ -122,7 +122,12 @@ export class SqlSession implements TransactionScope {
     const dialect = this.#host.driver.dialect;
     const text = typeof statement === 'string' ? statement : statement.text(dialect);
     const values = typeof statement === 'string' ? params : statement.values;
-    const mode = this.#mode ?? this.#resolve();
+    let mode: Mode;
+    try {
+      mode = this.#mode ?? this.#resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (mode === 'autocommit') {
       if (!this.#open) return Promise.reject(this.#closedError());
       return this.#host.driver.query(text, values) as Promise<SqlResult<R>>;
