@@ -15,8 +15,8 @@ import { describeKey, isResourceKey, type ResourceKey } from '../resources/resou
 import { checkResourceName, DEFAULT_NAME } from '../resources/resource-name';
 import { serviceId, serviceIdsOf } from '../resources/service-id';
 import { closestMatch } from '../util/closest-match';
-import { startServiceTask, type ServiceTaskOptions, type TaskHandle } from '../concurrency/service-task';
-import type { TaskFailedEvent } from '../concurrency/task-failed-event';
+import { startServiceTask, type ServiceTaskOptions, type TaskHandle } from './service-task';
+import type { TaskFailedEvent } from './task-failed-event';
 import { Announcement } from './announcement';
 import { describeValue, FactoryRecord, isAsyncFunction, isPromiseLike, type OwnEntry } from './factory-record';
 import { announce, cachesLookups, closeIfIdle, contextLabel, hasOwnResource, isVisible, reportTaskFailure } from './internal';

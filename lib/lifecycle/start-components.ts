@@ -7,7 +7,7 @@ import type { Provision, Requirement } from '../graph/graph-types';
 import type { ResolvedGraph } from '../graph/resolve-graph';
 import { describeKey, type ResourceKey } from '../resources/resource-key';
 import { serviceId } from '../resources/service-id';
-import { labelContext } from '../concurrency/context-label';
+import { labelContext } from '../context/context-label';
 import { ComponentContext } from './component-context';
 import type { ComponentRun } from './component-run';
 import type { LifecycleEvent } from './lifecycle-event';
