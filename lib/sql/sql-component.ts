@@ -35,9 +35,9 @@ export class SqlComponent extends Component {
 
   override async start(ctx: Context): Promise<void> {
     const { config } = this;
-    let database: SqlDatabase | undefined;
-    const driver = this.openDriver((error, source) => database?.[reportError](error, source));
-    database = new SqlDatabase({
+    const ref: { database?: SqlDatabase } = {};
+    const driver = this.openDriver((error, source) => ref.database?.[reportError](error, source));
+    const db = new SqlDatabase({
       driver,
       logger: this.logger,
       autocommit: config.autocommit,
@@ -47,7 +47,7 @@ export class SqlComponent extends Component {
       migrations: config.migrations,
       migrationsTable: config.migrationsTable,
     });
-    const db = database;
+    ref.database = db;
     try {
       await driver.check();
       if (config.migrateOnStart) {

@@ -285,9 +285,7 @@ export class SqlSession implements TransactionScope {
 
   /** The session whose connection this one uses (itself, unless it joined or nested). */
   #owner(): SqlSession {
-    let at: SqlSession = this;
-    while (at.#parent !== undefined) at = at.#parent;
-    return at;
+    return this.#parent === undefined ? this : this.#parent.#owner();
   }
 
   #markAborted(error: unknown): void {
