@@ -83,7 +83,7 @@ export class SqlDatabase {
       driver,
       autocommit,
       readOnly,
-      sessions: new WeakMap(),
+      sessions: new Map(),
       open: new Set(),
       stopped: undefined,
       released: (_session, heldMs, sqlMs) => {

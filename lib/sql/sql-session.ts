@@ -77,8 +77,12 @@ export class SqlSession implements TransactionScope {
     this.#ctx = ctx;
     this.#autocommit = host.autocommit;
     this.#readOnly = host.readOnly;
-    host.sessions.set(ctx, this);
-    if (!this.#autocommit) attachTransactionScope(ctx, this);
+    // Only a session that may hold a transaction is found by its children's sessions (join, nested)
+    // and by afterCommit: an autocommit one costs no WeakMap entries.
+    if (!this.#autocommit) {
+      host.sessions.set(ctx, this);
+      attachTransactionScope(ctx, this);
+    }
   }
 
   /** `postgres` or `sqlite`. */
@@ -107,7 +111,10 @@ export class SqlSession implements TransactionScope {
     if (options.propagation !== undefined && !['join', 'nested', 'new'].includes(options.propagation)) {
       throw new InvalidArgumentError(`session.configure(): propagation must be 'join', 'nested' or 'new', got ${JSON.stringify(options.propagation)}`);
     }
-    if (!autocommit && this.#autocommit) attachTransactionScope(this.#ctx, this);
+    if (!autocommit && this.#autocommit) {
+      this.#host.sessions.set(this.#ctx, this);
+      attachTransactionScope(this.#ctx, this);
+    }
     this.#autocommit = autocommit;
     this.#readOnly = autocommit ? false : readOnly;
     this.#propagation = options.propagation ?? this.#propagation;
@@ -195,6 +202,7 @@ export class SqlSession implements TransactionScope {
   async close(error?: unknown): Promise<void> {
     if (!this.#open) return;
     this.#open = false;
+    this.#host.sessions.delete(this.#ctx);
     this.#endedBecause = error === undefined ? 'its context closed' : 'its context closed with an error';
     switch (this.#mode) {
       case undefined:
@@ -212,6 +220,7 @@ export class SqlSession implements TransactionScope {
   async abort(reason: string): Promise<void> {
     if (!this.#open) return;
     this.#open = false;
+    this.#host.sessions.delete(this.#ctx);
     this.#endedBecause = reason;
     await this.#end(new SqlSessionError(`rolled back: ${reason}`));
   }
