@@ -246,15 +246,18 @@ describe.each(dialects)('a session on %s', (_name, url) => {
   });
 });
 
-it('refuses propagation new on SQLite (one connection), and gives a second connection on PostgreSQL', async () => {
+it('refuses propagation new and a statement that would wait for itself on SQLite (one connection), and gives a second connection on PostgreSQL', async () => {
   const sqlite = await startSql({ url: 'sqlite::memory:' });
   const parent = sqlite.app.context.child();
   await (await parent.getResource(SqlSession)).query('SELECT 1');
   const child = parent.child();
   const inner = (await child.getResource(SqlSession)).configure({ propagation: 'new' });
   await expect(inner.query('SELECT 1')).rejects.toBeInstanceOf(SqlSessionError);
+  // Outside the session, in the same context, a statement would wait forever for the one connection.
+  await expect(child.run(() => sqlite.db.query('SELECT 1'))).rejects.toThrow(/would wait forever/);
   await child.close();
   await parent.close();
+  expect((await sqlite.db.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
 
   const { db, app } = await startSql({ url: pg().databaseUrl });
   await db.query('CREATE TABLE audit (line TEXT)');
