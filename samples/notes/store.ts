@@ -1,4 +1,5 @@
-import { Component, provides } from 'asphalt-ts';
+import { Component, Context, provides, requires } from 'asphalt-ts';
+import { sql, SqlSession } from 'asphalt-ts/sql';
 
 /** One note. */
 export interface Note {
@@ -7,34 +8,41 @@ export interface Note {
   body: string;
 }
 
-/** Where notes live: in memory for now (the SQL battery replaces this component, not the routes). */
+/**
+ * Where notes live: the `sql` component's database, through the session of the request's context,
+ * so each request is one transaction (committed before its response is sent, rolled back when it
+ * fails). SQLite by default, PostgreSQL with `-s postgres`: the same statements on both.
+ */
 export class NotesStore {
-  readonly #notes = new Map<number, Note>();
-  #nextId = 1;
-
   async list(): Promise<Note[]> {
-    return [...this.#notes.values()];
+    return (await session()).sql<Note>`SELECT id, title, body FROM notes ORDER BY id`;
   }
 
   async create(title: string, body: string): Promise<Note> {
-    const note = { id: this.#nextId++, title, body };
-    this.#notes.set(note.id, note);
-    return note;
+    const [note] = await (await session()).sql<Note>`INSERT INTO notes (title, body) VALUES (${title}, ${body}) RETURNING id, title, body`;
+    return note!;
   }
 
   async get(id: number): Promise<Note | undefined> {
-    return this.#notes.get(id);
+    const [note] = await (await session()).sql<Note>`SELECT id, title, body FROM notes WHERE id = ${id}`;
+    return note;
   }
 
   async delete(id: number): Promise<boolean> {
-    return this.#notes.delete(id);
+    return (await (await session()).query(sql`DELETE FROM notes WHERE id = ${id}`)).rowCount > 0;
   }
 }
 
-/** Publishes the {@link NotesStore}. */
+/** The request's session (`Context.current()` is the request's context in a route handler). */
+function session(): Promise<SqlSession> {
+  return Context.current().getResource(SqlSession);
+}
+
+/** Publishes the {@link NotesStore} once the database is there. */
 @provides(NotesStore)
+@requires(SqlSession)
 export class NotesStoreComponent extends Component {
-  override async prepare(ctx: import('asphalt-ts').Context): Promise<void> {
+  override async start(ctx: Context): Promise<void> {
     ctx.addResource(new NotesStore(), { types: [NotesStore] });
   }
 }

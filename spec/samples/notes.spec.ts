@@ -1,16 +1,25 @@
 import { join } from 'node:path';
 import { freePort } from '../bridge/nats-server';
 import { repo, startCli, waitForOutput } from '../runner/cli/run-cli';
+import { usePostgres } from '../sql/postgres-server';
 
 jest.setTimeout(30_000);
 
-describe('the notes sample', () => {
+const pg = usePostgres('notes');
+const databases: [string, () => { args: string[]; env: Record<string, string> }][] = [
+  ['on SQLite (the default)', () => ({ args: [], env: {} })],
+  ['on PostgreSQL (-s postgres)', () => ({ args: ['-s', 'postgres'], env: { NOTES_DATABASE_URL: pg().databaseUrl } })],
+];
+
+describe.each(databases)('the notes sample %s', (_name, database) => {
   it('serves list, create, get and delete over HTTP, reports ready, and drains at SIGTERM', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const app = startCli(['run', join(repo, 'samples', 'notes', 'config.yaml')], { NOTES_PORT: String(port) });
+    const { args, env } = database();
+    const app = startCli(['run', join(repo, 'samples', 'notes', 'config.yaml'), ...args], { NOTES_PORT: String(port), ...env });
     try {
       await waitForOutput(app.output, `root.http listening on ${base}`);
+      expect(app.output()).toContain('sql: applied 1 migration(s): 001_notes.sql');
       expect(app.output()).toContain('routes: root.http.notes: GET /notes, POST /notes, GET /notes/:id, DELETE /notes/:id');
 
       const created = await fetch(`${base}/notes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'milk', body: '2 l' }) });
@@ -31,7 +40,10 @@ describe('the notes sample', () => {
 
       const ready = await fetch(`${base}/readyz`);
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toMatchObject({ status: 'ok', info: { lifecycle: { status: 'up', state: 'ready' } } });
+      expect(await ready.json()).toMatchObject({
+        status: 'ok',
+        info: { lifecycle: { status: 'up', state: 'ready' }, 'sql:default': { status: 'up', waiting: 0 } },
+      });
     } finally {
       app.child.kill('SIGTERM');
     }
