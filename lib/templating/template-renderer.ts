@@ -99,6 +99,11 @@ export class TemplateRenderer {
     }
   }
 
+  /** Whether the folder has a template `name` (cached like renders). */
+  async has(name: string): Promise<boolean> {
+    return (await this.#existing(name)) !== undefined;
+  }
+
   /** The names of the templates in the folder (subfolders too, `/`-separated, without the extension). */
   async names(): Promise<string[]> {
     let entries: string[];
@@ -165,6 +170,13 @@ export class TemplateRenderer {
   }
 
   async #fileOf(name: string): Promise<string> {
+    const file = await this.#existing(name);
+    if (file === undefined) throw await this.#notFound(name);
+    return file;
+  }
+
+  /** The file of template `name` when it exists; throws for a name that leaves the folder. */
+  async #existing(name: string): Promise<string | undefined> {
     if (typeof name !== 'string' || name === '' || isAbsolute(name) || name.includes('\\') || name.split('/').some((part) => part === '..' || part === '')) {
       throw await this.#notFound(String(name), 'template names are relative paths inside the folder, without .. or a leading /');
     }
@@ -176,7 +188,7 @@ export class TemplateRenderer {
     } catch {
       exists = false;
     }
-    if (!exists) throw await this.#notFound(name);
+    if (!exists) return undefined;
     if ((this.#options.cache ?? true) !== false) this.#found.add(file);
     return file;
   }
