@@ -275,3 +275,22 @@ export class MissingPeerDependencyError extends AsphaltError {
     super(message, options);
   }
 }
+
+/** Why a context was closed with a {@link ContextAbortedError}. */
+export type ContextAbortReason = 'parent-closing' | 'application-stopping' | 'stop-timeout';
+
+/**
+ * A context was closed before its work finished: its parent or owner closed, the application is
+ * stopping, or a stop timed out. Teardown callbacks receive it as the ending error, so a
+ * transaction opened in the context rolls back instead of committing unfinished work.
+ */
+export class ContextAbortedError extends AsphaltError {
+  static override readonly code = 'ASPHALT_CONTEXT_ABORTED';
+  constructor(
+    message: string,
+    readonly reason: ContextAbortReason,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

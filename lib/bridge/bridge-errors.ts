@@ -1,4 +1,4 @@
-import { AsphaltError } from '../errors';
+import { AsphaltError } from '../index';
 
 /** Which remote call failed: the remote key's id, the resource name and the method. */
 export interface RemoteCallSite {

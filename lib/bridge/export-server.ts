@@ -1,5 +1,5 @@
+import { describeKey } from '../index';
 import type { Msg, Subscription } from 'nats';
-import { describeKey } from '../resources/resource-key';
 import type { BridgeConnection } from './bridge-connection';
 import { RemoteDeclarationError } from './bridge-errors';
 import { decodeValue, encodeValue, toBytes } from './codec';

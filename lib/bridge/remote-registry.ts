@@ -1,7 +1,4 @@
-import type { Signal } from '../events/signal';
-import { describeKey, isResourceKey, type ResourceKey } from '../resources/resource-key';
-import { Token } from '../resources/token';
-import { closestMatch } from '../util/closest-match';
+import { describeKey, isResourceKey, Token, closestMatch, type Signal, type ResourceKey } from '../index';
 import { RemoteDeclarationError } from './bridge-errors';
 
 /** The names of `T`'s properties that are methods returning a promise (what may be called remotely). */

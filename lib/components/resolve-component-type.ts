@@ -2,11 +2,9 @@ import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ComponentTypeError } from '../errors';
 import { Component, type ComponentType } from './component';
-import { registerComponentType, registeredComponentNames, registeredComponentType } from './component-registry';
+import { registeredComponentNames, registeredComponentType } from './component-registry';
 import './container-component';
 
-// Built-in short names, loaded on first use.
-registerComponentType('bridge', `${join(__dirname, '..', 'bridge', 'bridge-component')}:BridgeComponent`, 'asphalt-ts');
 
 type ComponentClass = abstract new (...args: never[]) => Component;
 

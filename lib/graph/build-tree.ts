@@ -4,6 +4,7 @@ import { configClassOf } from '../components/config-class-of';
 import { childDeclarations } from '../components/internal';
 import { resolveComponentType } from '../components/resolve-component-type';
 import { validateConfig } from '../config/validate-config';
+import { deepMerge } from '../util/deep-merge';
 import {
   AsphaltError,
   ComponentConstructionError,
@@ -329,17 +330,3 @@ function childrenOf(instance: Component, plain: PlainConfig, place: Place): Chil
   return [...specs.values()];
 }
 
-/** `override` merged into `base`, recursively for plain objects. */
-export function deepMerge(base: PlainConfig, override: PlainConfig): PlainConfig {
-  const result: PlainConfig = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    const existing = result[key];
-    result[key] =
-      isPlainObject(existing) && isPlainObject(value) ? deepMerge(existing, value) : value;
-  }
-  return result;
-}
-
-function isPlainObject(value: unknown): value is PlainConfig {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
-}

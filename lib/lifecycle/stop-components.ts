@@ -111,7 +111,7 @@ export async function stopComponents(
 function finishedAtOnce(s: StopStep, error: unknown, events: Signal<LifecycleEvent>, now: () => number): boolean {
   const { run, phase } = s;
   if (phase === 'start') {
-    if (run.ctx.hasStartTeardowns) return false;
+    if (run.owner.hasStartTeardowns) return false;
   } else if (!run.ctx[closeIfIdle](error) || (run.inner !== undefined && !run.inner[closeIfIdle](error))) {
     return false;
   }
@@ -144,7 +144,7 @@ async function runStep(
   }
   const work =
     phase === 'start'
-      ? run.ctx.closeStartPhase(error)
+      ? run.owner.closeStartPhase(error)
       : run.ctx.close(error).then(() => run.inner?.close(error));
   try {
     if ((await within(work, run.record.stopTimeout)) === 'timeout') {

@@ -1,12 +1,12 @@
 import { CLIApplicationComponent, type ComponentType } from '../components/component';
-import { labelContext } from '../concurrency/context-label';
-import { startLoopMonitor } from '../concurrency/start-loop-monitor';
+import { labelContext } from '../context/context-label';
+import { startLoopMonitor } from '../workers/start-loop-monitor';
 import { Signal } from '../events/signal';
 import type { Application } from '../lifecycle/application';
 import { bootstrap, type BootstrapOptions } from '../lifecycle/bootstrap';
 import type { LifecycleEvent } from '../lifecycle/lifecycle-event';
 import type { Logger } from '../lifecycle/logger';
-import type { LogFormat, LogLevel } from '../config/runner-settings';
+import type { LogFormat, LogLevel } from './config/runner-settings';
 import { createLogger } from './create-logger';
 
 /** Options of {@link runApplication}. */
