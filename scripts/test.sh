@@ -4,6 +4,7 @@ source "$(dirname "$0")/ensure-deps.sh"
 ensure_debian nats-server nats-server  # the bridge specs and benchmark start their own broker
 ensure_debian dot graphviz              # `asphalt graph --format svg`
 ensure_debian openssl openssl          # the bridge TLS spec makes a self-signed certificate
+ensure_debian /usr/lib/postgresql/15/bin/pg_ctl postgresql  # the SQL specs start a throwaway PostgreSQL 15 cluster
 echo "== type-check (tsc --noEmit)"
 npx tsc --noEmit -p tsconfig.json
 echo "== lint (eslint)"
