@@ -1,5 +1,7 @@
 import { TestSmtpServer } from 'asphalt-ts/testing/mailer';
-import { SmtpTransport } from '../../lib/mailer';
+import { Component } from '../../lib';
+import { Mailer, MailerComponent, SmtpTransport } from '../../lib/mailer';
+import { startTestApp } from '../../lib/testing';
 
 describe('TestSmtpServer (asphalt-ts/testing/mailer)', () => {
   let smtp: TestSmtpServer;
@@ -28,5 +30,25 @@ describe('TestSmtpServer (asphalt-ts/testing/mailer)', () => {
     const transport = new SmtpTransport({ host: smtp.host, port: smtp.port, ignoreTLS: true, auth: { user: 'u', pass: 'nope' } });
     await expect(transport.verify()).rejects.toMatchObject({ code: 'ASPHALT_MAILER_AUTH', responseCode: 535 });
     transport.close();
+  });
+});
+
+describe('TestSmtpServer with an application', () => {
+  it('takes the mailer config of a test app from mailerConfig', async () => {
+    class App extends Component {
+      constructor() {
+        super();
+        this.addComponent('mailer', MailerComponent, { defaults: { from: 'app@example.com' } });
+      }
+    }
+    const smtp = await new TestSmtpServer().start();
+    try {
+      const app = await startTestApp(App, { components: { mailer: smtp.mailerConfig } });
+      await (await app.context.getResource(Mailer)).send({ to: 'ada@example.com', subject: 'Welcome, Ada!', text: 'hi' });
+      const [mail] = await smtp.waitFor(1);
+      expect(mail).toMatchObject({ subject: 'Welcome, Ada!', envelope: { from: 'app@example.com' } });
+    } finally {
+      await smtp.stop();
+    }
   });
 });
