@@ -64,11 +64,13 @@ describe.each(backends)('the %s serializer, given hostile input', (format, make)
     }
   });
 
-  it.each(hostile[format]!)('refuses %s with a coded DeserializationError, promptly', (_what, payload) => {
-    const error = caught(() => make().deserialize(payload));
+  it.each(hostile[format]!)('refuses %s with a coded DeserializationError, and reads the next payload as usual', (_what, payload) => {
+    const serializer = make();
+    const error = caught(() => serializer.deserialize(payload));
     expect(error).toBeInstanceOf(DeserializationError);
     expect((error as DeserializationError).code).toBe('ASPHALT_SERIALIZATION_DESERIALIZE');
     expect(['malformed', 'too-deep', 'unsupported', 'unknown-type']).toContain((error as DeserializationError).reason);
+    expect(serializer.deserialize(serializer.serialize(sample))).toEqual(sample);
   });
 
   it('refuses nesting deeper than maxDepth, even when the library could read it', () => {
