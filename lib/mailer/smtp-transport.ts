@@ -120,13 +120,15 @@ export class SmtpTransport implements MailTransport {
       case 'EDNS':
       case 'ETLS':
       case 'ECONNREFUSED':
-      case 'EPROTOCOL':
-        return new MailerConnectionError(
-          `${this.#label} could not ${action}: cannot talk to the SMTP server at ${server}: ${error.message}; check host, port and ` +
-            `secure (465: secure true; 587/25: STARTTLS) and that the server is up`,
-          error.code,
-          { cause: error },
-        );
+      case 'EPROTOCOL': {
+        const certificate = /certificate|self[- ]signed|altnames|unable to verify/i.test(error.message);
+        const fix = certificate
+          ? "the server's TLS certificate could not be verified: give the CA that signed it in tls.ca (!TextFile ca.pem), and tls.servername when host is an IP address"
+          : 'check host, port and secure (465: secure true; 587/25: STARTTLS) and that the server is up';
+        return new MailerConnectionError(`${this.#label} could not ${action}: cannot talk to the SMTP server at ${server}: ${error.message}; ${fix}`, error.code, {
+          cause: error,
+        });
+      }
       case 'EMESSAGE':
       case 'ESTREAM':
         return new MailMessageError(`${this.#label} could not ${action}: the message could not be built: ${error.message}`, { cause: error });

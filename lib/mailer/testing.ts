@@ -37,6 +37,22 @@ export interface TestSmtpServerOptions {
   auth?: { user: string; pass: string };
   /** Recipients refused with `550 mailbox unavailable`. */
   rejectRecipients?: readonly string[];
+  /**
+   * TLS with this key and certificate (PEM): STARTTLS on the plain port, or TLS from the first byte
+   * when `implicit` (as on port 465).
+   */
+  tls?: { key: string | Buffer; cert: string | Buffer; implicit?: boolean };
+}
+
+/** The mailer config that reaches a {@link TestSmtpServer} (see {@link TestSmtpServer.mailerConfig}). */
+export interface TestSmtpMailerConfig {
+  host: string;
+  port: number;
+  secure: boolean;
+  ignoreTLS: boolean;
+  requireTLS: boolean;
+  auth?: { user: string; pass: string };
+  tls?: { ca: string; servername: string };
 }
 
 /**
@@ -68,9 +84,18 @@ export class TestSmtpServer {
     return this.#port;
   }
 
-  /** What the mailer component's config needs to send here. */
-  get mailerConfig(): { host: string; port: number; ignoreTLS: true; auth?: { user: string; pass: string } } {
-    return { host: this.host, port: this.port, ignoreTLS: true, ...(this.#options.auth ? { auth: { ...this.#options.auth } } : {}) };
+  /** What the mailer component's config needs to send here (with TLS: trusting its certificate for `localhost`). */
+  get mailerConfig(): TestSmtpMailerConfig {
+    const { auth, tls } = this.#options;
+    return {
+      host: this.host,
+      port: this.port,
+      secure: tls?.implicit === true,
+      ignoreTLS: tls === undefined,
+      requireTLS: tls !== undefined && tls.implicit !== true,
+      ...(auth ? { auth: { ...auth } } : {}),
+      ...(tls ? { tls: { ca: tls.cert.toString(), servername: 'localhost' } } : {}),
+    };
   }
 
   /** Every message received so far, in order of arrival. */
@@ -82,12 +107,14 @@ export class TestSmtpServer {
   async start(): Promise<this> {
     const { SMTPServer } = requirePeer<typeof SmtpServerLib>('smtp-server', 'asphalt-ts/testing/mailer', '3');
     const { simpleParser } = requirePeer<typeof Mailparser>('mailparser', 'asphalt-ts/testing/mailer', '3');
-    const { auth, rejectRecipients = [] } = this.#options;
+    const { auth, rejectRecipients = [], tls } = this.#options;
+    const disabled = [...(tls === undefined ? ['STARTTLS'] : []), ...(auth === undefined ? ['AUTH'] : [])];
     const server = new SMTPServer({
       logger: false,
-      secure: false,
+      secure: tls?.implicit === true,
+      ...(tls === undefined ? {} : { key: tls.key, cert: tls.cert }),
       closeTimeout: 1_000,
-      disabledCommands: auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+      disabledCommands: disabled,
       authOptional: auth === undefined,
       allowInsecureAuth: true,
       onAuth: (login, _session, callback) => {
