@@ -5,10 +5,11 @@ import { bridge } from './bridge';
 import { contexts } from './contexts';
 import { resources } from './resources';
 import { signals } from './signals';
+import { serializationScenario } from './serialization';
 import { sqlScenario } from './sql';
 import { stop } from './stop';
 import { timeout } from './timeout';
 import { workers } from './workers';
 
 /** Every scenario, in the order `npm run bench` runs them. Add one line per new scenario file. */
-export const scenarios: readonly Scenario[] = [resources, signals, contexts, boot, asyncStart, stop, timeout, workers, bridge, sqlScenario];
+export const scenarios: readonly Scenario[] = [resources, signals, contexts, boot, asyncStart, stop, timeout, workers, bridge, sqlScenario, serializationScenario];
