@@ -238,8 +238,12 @@ export class ConfigError extends AsphaltError {
     readonly issues: readonly ConfigIssue[],
     intro?: string,
   ) {
-    const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
-    super([intro ?? `invalid configuration (${count}):`, ...issues.map(formatConfigIssue)].join('\n'));
+    // One issue is one line (no header to read past); several are listed under a count.
+    super(
+      issues.length === 1 && intro === undefined
+        ? `invalid configuration: ${formatConfigIssue(issues[0]!).slice(4)}`
+        : [intro ?? `invalid configuration (${issues.length} problems):`, ...issues.map(formatConfigIssue)].join('\n'),
+    );
   }
 }
 

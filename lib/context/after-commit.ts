@@ -1,4 +1,5 @@
 import type { Context } from './context';
+import { transactionScope } from './internal';
 
 /**
  * What a transactional battery (the SQL session) attaches to the context that owns a unit of work,
@@ -11,20 +12,18 @@ export interface TransactionScope {
   defer(fn: () => unknown): void;
 }
 
-const scopes = new WeakMap<Context, TransactionScope>();
-
 /**
  * Attaches `scope` to `ctx` (one per context; a second replaces the first). For battery authors:
  * the SQL battery attaches its session here when a context opens a transaction.
  */
 export function attachTransactionScope(ctx: Context, scope: TransactionScope): void {
-  scopes.set(ctx, scope);
+  ctx[transactionScope] = scope;
 }
 
 /** The nearest active transaction scope of `ctx` or its ancestors, if any. */
 export function activeTransactionScope(ctx: Context): TransactionScope | undefined {
   for (let at: Context | undefined = ctx; at; at = at.parent) {
-    const scope = scopes.get(at);
+    const scope = at[transactionScope];
     if (scope?.active) return scope;
   }
   return undefined;

@@ -19,7 +19,8 @@ import { ContextContainer } from './context-container';
 import type { ContextOwner } from './context-owner';
 import { FactoryBuilds } from './factory-builds';
 import { FactoryRecord } from './factory-record';
-import { abandonClose, announce, attachOwner, closeIfIdle, contextLabel, hasOwnResource, isVisible, openChildren, reportTaskFailure } from './internal';
+import { abandonClose, announce, attachOwner, closeIfIdle, contextLabel, hasOwnResource, isVisible, openChildren, reportTaskFailure, transactionScope } from './internal';
+import type { TransactionScope } from './after-commit';
 import { lookupGeneration } from './lookup-generation';
 import { ResourceRegistry, type RegistryEntry } from './resource-registry';
 import { startServiceTask, type ServiceTaskOptions, type TaskHandle } from './service-task';
@@ -90,6 +91,8 @@ export class Context implements AsyncDisposable {
   #taskFailed: Signal<TaskFailedEvent> | undefined;
   /** Internal: see `labelContext`. */
   [contextLabel]: string | undefined = undefined;
+  /** Internal: see `attachTransactionScope`. */
+  [transactionScope]: TransactionScope | undefined = undefined;
 
   constructor(parent?: Context) {
     if (parent !== undefined) {

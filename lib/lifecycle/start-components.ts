@@ -305,7 +305,16 @@ export class Startup {
     const phase = run.startBegan ? 'start' : 'prepare';
     for (const key of keys) {
       if (phase === 'prepare') (run.publishedInPrepare ??= new Set()).add(serviceId(key, name));
-      if (!record.provides.some((p) => p.key === key && p.name === name)) {
+      const declared = record.provides.find((p) => p.key === key && p.name === name);
+      if (declared?.phase === 'prepare' && phase === 'start') {
+        this.#logger.warn(
+          { path: record.path, key: describeKey(key), name },
+          `${record.path} published ${describeKey(key)} '${name}' in start(), but the graph ordered its consumers after its ` +
+            `prepare() (it overrides prepare()); declare @provides(${describeKey(key)}, { phase: 'start' }) so that ` +
+            `startOrder(), the cycle check and the stop order match what runs`,
+        );
+      }
+      if (declared === undefined) {
         this.#logger.debug(
           { path: record.path, key: describeKey(key), name },
           `${record.path} published ${describeKey(key)} '${name}' in ${phase}() without declaring it with @provides ` +

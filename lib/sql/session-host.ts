@@ -6,8 +6,11 @@ export interface SessionHost<S> {
   readonly driver: SqlDriver;
   readonly autocommit: boolean;
   readonly readOnly: boolean;
-  /** The session built for each context, so a child context's session can find its parent's. */
-  readonly sessions: WeakMap<Context, S>;
+  /**
+   * The open session of each context that may hold a transaction, so a child context's session can
+   * find its parent's (a Map entry removed at close: cheaper for the GC than a WeakMap's).
+   */
+  readonly sessions: Map<Context, S>;
   /** Sessions that hold a connection now (drained, then rolled back, at stop). */
   readonly open: Set<S>;
   /** Why sessions cannot start any more (set at stop), or undefined while running. */

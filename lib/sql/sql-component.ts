@@ -1,4 +1,4 @@
-import { Component, Context, Logger, provides, requires } from '../index';
+import { Component, Context, Logger, provides, requires, silentLogger, stderrLogger } from '../index';
 import { HealthRegistry } from '../health/index';
 import { openDriver } from './open-driver';
 import type { SqlDriver } from './sql-driver';
@@ -21,7 +21,8 @@ import { SqlSession } from './sql-session';
 @provides(SqlDatabase)
 @provides(SqlSession)
 export class SqlComponent extends Component {
-  @requires(Logger) logger!: Logger;
+  // Optional: bootstrap publishes it, but `asphalt check`/`graph`/`migrate` resolve the tree without bootstrap.
+  @requires(Logger, { optional: true }) logger?: Logger;
   @requires(HealthRegistry, { optional: true }) health?: HealthRegistry;
 
   constructor(readonly config: SqlConfig) {
@@ -33,26 +34,45 @@ export class SqlComponent extends Component {
     return openDriver(this.config, onError);
   }
 
-  override async start(ctx: Context): Promise<void> {
+  /**
+   * `asphalt migrate`: opens this component's database, applies its pending migrations (under the
+   * advisory lock on PostgreSQL) and closes it; `undefined` without a `migrations` folder.
+   */
+  async [Symbol.for('asphalt-ts.migrate')](): Promise<readonly string[] | undefined> {
+    if (this.config.migrations === undefined) return undefined;
+    const driver = this.openDriver(() => undefined);
+    const db = new SqlDatabase({ ...this.#databaseOptions(), driver, logger: silentLogger });
+    try {
+      await driver.check();
+      return await db.migrate();
+    } finally {
+      await db.close();
+    }
+  }
+
+  #databaseOptions(): Omit<ConstructorParameters<typeof SqlDatabase>[0], 'driver' | 'logger'> {
     const { config } = this;
-    let database: SqlDatabase | undefined;
-    const driver = this.openDriver((error, source) => database?.[reportError](error, source));
-    database = new SqlDatabase({
-      driver,
-      logger: this.logger,
+    return {
       autocommit: config.autocommit,
       readOnly: config.readOnly,
       holdWarning: config.holdWarning,
       drainTimeout: config.drainTimeout,
       migrations: config.migrations,
       migrationsTable: config.migrationsTable,
-    });
-    const db = database;
+    };
+  }
+
+  override async start(ctx: Context): Promise<void> {
+    const { config } = this;
+    const ref: { database?: SqlDatabase } = {};
+    const driver = this.openDriver((error, source) => ref.database?.[reportError](error, source));
+    const db = new SqlDatabase({ ...this.#databaseOptions(), driver, logger: this.logger ?? stderrLogger });
+    ref.database = db;
     try {
       await driver.check();
       if (config.migrateOnStart) {
         const applied = await db.migrate();
-        if (applied.length > 0) this.logger.info({ applied }, `sql: applied ${applied.length} migration(s): ${applied.join(', ')}`);
+        if (applied.length > 0) this.logger?.info({ applied }, `sql: applied ${applied.length} migration(s): ${applied.join(', ')}`);
       }
     } catch (error) {
       await db.close().catch(() => undefined);

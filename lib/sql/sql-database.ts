@@ -1,8 +1,8 @@
-import { Signal, type Context, type Logger } from '../index';
+import { Context, Signal, type Logger } from '../index';
 import { applyMigrations } from './migrations';
 import type { SessionHost } from './session-host';
 import type { SqlDriver, SqlErrorSource, SqlNativeHandle, SqlPoolStats, SqlResult, SqlRow } from './sql-driver';
-import { SqlMigrationError } from './sql-errors';
+import { SqlMigrationError, SqlSessionError } from './sql-errors';
 import { SqlSession } from './sql-session';
 import { SqlStatement, type SqlDialect } from './sql-statement';
 
@@ -83,7 +83,7 @@ export class SqlDatabase {
       driver,
       autocommit,
       readOnly,
-      sessions: new WeakMap(),
+      sessions: new Map(),
       open: new Set(),
       stopped: undefined,
       released: (_session, heldMs, sqlMs) => {
@@ -125,7 +125,16 @@ export class SqlDatabase {
   query<R = SqlRow>(statement: string | SqlStatement, params: readonly unknown[] = []): Promise<SqlResult<R>> {
     const text = typeof statement === 'string' ? statement : statement.text(this.dialect);
     const values = typeof statement === 'string' ? params : statement.values;
-    return this.#options.driver.query(text, values) as Promise<SqlResult<R>>;
+    const { driver } = this.#options;
+    if (driver.singleConnection && this.#host.open.size > 0 && this.#heldByCurrentContext()) {
+      return Promise.reject(
+        new SqlSessionError(
+          `sql '${this.#name}': db.query() would wait forever: this ${this.dialect} database has one connection, and the session ` +
+            "of the current context holds it (its transaction is open). Run the statement through that session (ctx.getResource(SqlSession))",
+        ),
+      );
+    }
+    return driver.query(text, values) as Promise<SqlResult<R>>;
   }
 
   /** The tag form of {@link SqlDatabase.query}; resolves to the rows. */
@@ -153,6 +162,15 @@ export class SqlDatabase {
       return Promise.reject(new SqlMigrationError(`sql '${this.#name}': no migrations folder: set the component's 'migrations' option or pass one`, undefined));
     }
     return applyMigrations(this.#options.driver, folder, this.#options.migrationsTable);
+  }
+
+  /** Whether a session of the current context or an ancestor holds the (single) connection. */
+  #heldByCurrentContext(): boolean {
+    for (let at = Context.tryCurrent(); at !== undefined; at = at.parent) {
+      const session = this.#host.sessions.get(at);
+      if (session !== undefined && this.#host.open.has(session)) return true;
+    }
+    return false;
   }
 
   /** @internal the session of `ctx` (the component's session factory). */

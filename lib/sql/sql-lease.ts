@@ -1,5 +1,6 @@
 import type { RawConnection, SqlLease, SqlResult, SqlRow } from './sql-driver';
 import { FifoLock } from './fifo-lock';
+import { SqlSessionError } from './sql-errors';
 
 /**
  * A checked-out connection: its statements run one at a time (a stream holds it until it ends),
@@ -27,6 +28,7 @@ export class Lease implements SqlLease {
   }
 
   async query(text: string, params: readonly unknown[]): Promise<SqlResult> {
+    if (this.#released) throw new SqlSessionError('this connection was given back (its session ended or the database stopped); run SQL through an open session');
     if (!this.#lock.tryLock()) await this.#lock.lock();
     try {
       return await this.#raw.query(text, params);

@@ -5,30 +5,11 @@ import { kyselyFor } from './kysely-session';
 import type { SessionHost } from './session-host';
 import type { SqlLease, SqlResult, SqlRow } from './sql-driver';
 import { SqlCommitError, SqlSessionError } from './sql-errors';
+import { closedError, errorMessage, notCommitted, outlivedError } from './session-errors';
 import { SqlStatement, type SqlDialect } from './sql-statement';
+import type { SqlPropagation, SqlSessionOptions, SqlStreamOptions } from './sql-session-options';
 
-/**
- * How a child context's session relates to a session of a parent context: `join` runs in the
- * parent's transaction (the default), `nested` in a SAVEPOINT of it (rolled back alone when the
- * child ends with an error), `new` in a transaction of its own on a second connection.
- */
-export type SqlPropagation = 'join' | 'nested' | 'new';
-
-/** Options of one context's session ({@link SqlSession.configure}); defaults come from the config. */
-export interface SqlSessionOptions {
-  /** Each statement on its own, without a transaction. */
-  autocommit?: boolean;
-  /** A read-only transaction (`BEGIN READ ONLY`; SQLite: `PRAGMA query_only`). */
-  readOnly?: boolean;
-  /** How to relate to a session of a parent context. Default `join`. */
-  propagation?: SqlPropagation;
-}
-
-/** Options of {@link SqlSession.stream}. */
-export interface SqlStreamOptions {
-  /** Rows fetched per round trip (PostgreSQL cursor). Default 100. */
-  batchSize?: number;
-}
+export type { SqlPropagation, SqlSessionOptions, SqlStreamOptions } from './sql-session-options';
 
 type Mode = 'autocommit' | 'own' | 'join' | 'nested';
 type Deferred = () => unknown;
@@ -77,8 +58,12 @@ export class SqlSession implements TransactionScope {
     this.#ctx = ctx;
     this.#autocommit = host.autocommit;
     this.#readOnly = host.readOnly;
-    host.sessions.set(ctx, this);
-    if (!this.#autocommit) attachTransactionScope(ctx, this);
+    // Only a session that may hold a transaction is found by its children's sessions (join, nested)
+    // and by afterCommit: an autocommit one costs no WeakMap entries.
+    if (!this.#autocommit) {
+      host.sessions.set(ctx, this);
+      attachTransactionScope(ctx, this);
+    }
   }
 
   /** `postgres` or `sqlite`. */
@@ -107,7 +92,10 @@ export class SqlSession implements TransactionScope {
     if (options.propagation !== undefined && !['join', 'nested', 'new'].includes(options.propagation)) {
       throw new InvalidArgumentError(`session.configure(): propagation must be 'join', 'nested' or 'new', got ${JSON.stringify(options.propagation)}`);
     }
-    if (!autocommit && this.#autocommit) attachTransactionScope(this.#ctx, this);
+    if (!autocommit && this.#autocommit) {
+      this.#host.sessions.set(this.#ctx, this);
+      attachTransactionScope(this.#ctx, this);
+    }
     this.#autocommit = autocommit;
     this.#readOnly = autocommit ? false : readOnly;
     this.#propagation = options.propagation ?? this.#propagation;
@@ -129,7 +117,7 @@ export class SqlSession implements TransactionScope {
       return Promise.reject(error);
     }
     if (mode === 'autocommit') {
-      if (!this.#open) return Promise.reject(this.#closedError());
+      if (!this.#open) return Promise.reject(closedError(this.#endedBecause));
       return this.#host.driver.query(text, values) as Promise<SqlResult<R>>;
     }
     return this.#inTransaction(text, values) as Promise<SqlResult<R>>;
@@ -153,7 +141,7 @@ export class SqlSession implements TransactionScope {
     const batchSize = options.batchSize ?? 100;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError(`session.stream(): batchSize must be an integer >= 1, got ${batchSize}`);
     if ((this.#mode ?? this.#resolve()) === 'autocommit') {
-      if (!this.#open) throw this.#closedError();
+      if (!this.#open) throw closedError(this.#endedBecause);
       const lease = await this.#host.driver.acquire();
       try {
         yield* lease.stream(text, values, batchSize) as AsyncGenerator<R>;
@@ -195,6 +183,7 @@ export class SqlSession implements TransactionScope {
   async close(error?: unknown): Promise<void> {
     if (!this.#open) return;
     this.#open = false;
+    this.#host.sessions.delete(this.#ctx);
     this.#endedBecause = error === undefined ? 'its context closed' : 'its context closed with an error';
     switch (this.#mode) {
       case undefined:
@@ -212,6 +201,7 @@ export class SqlSession implements TransactionScope {
   async abort(reason: string): Promise<void> {
     if (!this.#open) return;
     this.#open = false;
+    this.#host.sessions.delete(this.#ctx);
     this.#endedBecause = reason;
     await this.#end(new SqlSessionError(`rolled back: ${reason}`));
   }
@@ -254,8 +244,8 @@ export class SqlSession implements TransactionScope {
 
   /** The connection of this session's transaction, opened (checkout + BEGIN, or SAVEPOINT) on first use. */
   #leaseForStatement(): Promise<SqlLease> {
-    if (!this.#open) return Promise.reject(this.#closedError());
-    if (this.#mode === 'join') return this.#parent!.#open ? this.#parent!.#leaseForStatement() : Promise.reject(this.#outlivedError());
+    if (!this.#open) return Promise.reject(closedError(this.#endedBecause));
+    if (this.#mode === 'join') return this.#parent!.#open ? this.#parent!.#leaseForStatement() : Promise.reject(outlivedError(this.#parent!.#endedBecause));
     return (this.#ready ??= this.#mode === 'nested' ? this.#openSavepoint() : this.#openTransaction());
   }
 
@@ -275,7 +265,7 @@ export class SqlSession implements TransactionScope {
 
   async #openSavepoint(): Promise<SqlLease> {
     const parent = this.#parent!;
-    if (!parent.#open) throw this.#outlivedError();
+    if (!parent.#open) throw outlivedError(this.#parent!.#endedBecause);
     const lease = await parent.#leaseForStatement();
     const owner = this.#owner();
     this.#savepoint = `asphalt_sp_${++owner.#savepoints}`;
@@ -285,9 +275,7 @@ export class SqlSession implements TransactionScope {
 
   /** The session whose connection this one uses (itself, unless it joined or nested). */
   #owner(): SqlSession {
-    let at: SqlSession = this;
-    while (at.#parent !== undefined) at = at.#parent;
-    return at;
+    return this.#parent === undefined ? this : this.#parent.#owner();
   }
 
   #markAborted(error: unknown): void {
@@ -323,10 +311,10 @@ export class SqlSession implements TransactionScope {
           await lease.rollback();
         } catch (rollbackError) {
           broken = true;
-          if (error === undefined) throw this.#notCommitted(`ROLLBACK failed too (${message(rollbackError)})`, failure);
+          if (error === undefined) throw notCommitted(`ROLLBACK failed too (${errorMessage(rollbackError)})`, failure, failure === this.#rollbackOnly);
           this.#host.rollbackFailed(rollbackError);
         }
-        if (error === undefined) throw this.#notCommitted('rolled back', failure);
+        if (error === undefined) throw notCommitted('rolled back', failure, failure === this.#rollbackOnly);
         return;
       }
       try {
@@ -337,7 +325,7 @@ export class SqlSession implements TransactionScope {
         } catch {
           broken = true;
         }
-        throw new SqlCommitError(`COMMIT failed, nothing was committed: ${message(commitError)}`, { cause: commitError });
+        throw new SqlCommitError(`COMMIT failed, nothing was committed: ${errorMessage(commitError)}`, { cause: commitError });
       }
       this.#host.runDeferred(deferred);
     } finally {
@@ -352,14 +340,14 @@ export class SqlSession implements TransactionScope {
     if (failure !== undefined) {
       await lease.query(`ROLLBACK TO SAVEPOINT ${this.#savepoint}`, noParams);
       await lease.query(`RELEASE SAVEPOINT ${this.#savepoint}`, noParams);
-      if (error === undefined) throw this.#notCommitted('rolled back to its savepoint', failure);
+      if (error === undefined) throw notCommitted('rolled back to its savepoint', failure, failure === this.#rollbackOnly);
       return;
     }
     try {
       await lease.query(`RELEASE SAVEPOINT ${this.#savepoint}`, noParams);
     } catch (releaseError) {
       parent.#markAborted(releaseError);
-      throw new SqlCommitError(`RELEASE SAVEPOINT failed: ${message(releaseError)}`, { cause: releaseError });
+      throw new SqlCommitError(`RELEASE SAVEPOINT failed: ${errorMessage(releaseError)}`, { cause: releaseError });
     }
     this.#passOn(deferred);
   }
@@ -376,31 +364,4 @@ export class SqlSession implements TransactionScope {
     this.#host.open.delete(this);
     this.#host.released(this, performance.now() - this.#acquiredAt, this.#sqlMs);
   }
-
-  #notCommitted(what: string, cause: unknown): SqlCommitError {
-    const why =
-      cause === this.#rollbackOnly
-        ? "a child context that joined this transaction ended with an error (give that child propagation 'nested' to recover from its errors)"
-        : 'a statement failed earlier in this transaction (PostgreSQL refuses every statement after a failure until the transaction ends)';
-    return new SqlCommitError(`not committed, ${what}: ${why}: ${message(cause)}`, { cause });
-  }
-
-  #closedError(): SqlSessionError {
-    return new SqlSessionError(
-      `this SQL session cannot run statements any more: ${this.#endedBecause}. Run SQL while the context that asked for the ` +
-        'session is open (await the work before the context closes)',
-    );
-  }
-
-  #outlivedError(): SqlSessionError {
-    return new SqlSessionError(
-      `this session joined the transaction of a parent context, which has already ended (${this.#parent!.#endedBecause}); ` +
-        "the child context outlived its parent's commit. Finish the child's work before the parent closes, or give it " +
-        "propagation 'new' (a transaction of its own)",
-    );
-  }
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,6 @@
 import { bootstrap, ComponentStartError } from 'asphalt-ts';
 import { HealthComponent, HealthRegistry } from 'asphalt-ts/health';
-import { SqlComponent, SqlConnectionError, SqlSession } from 'asphalt-ts/sql';
+import { SqlComponent, SqlConnectionError, SqlDatabase, SqlSession } from 'asphalt-ts/sql';
 import { Component } from 'asphalt-ts';
 import { freePort } from '../bridge/nats-server';
 import { recordingLogger, startSql, stopAll } from './fixtures';
@@ -84,6 +84,40 @@ it('contributes a health check with the pool figures (waits included)', async ()
   try {
     const report = await (await app.context.getResource(HealthRegistry)).readiness();
     expect(report.details['sql:main']).toMatchObject({ status: 'up', dialect: 'postgres', waiting: 0, sessions: 0 });
+  } finally {
+    await app.stop();
+  }
+});
+
+it('publishes several databases by alias, each with its own pool size', async () => {
+  const replicaUrl = await pg().createDatabase('faults_replica');
+  class App extends Component {
+    constructor() {
+      super();
+      this.addComponent('db', SqlComponent, { url: pg().databaseUrl, poolSize: 4 });
+      this.addComponent('sql/replica', SqlComponent, { url: replicaUrl, poolSize: 2 });
+    }
+  }
+  const app = await bootstrap(App, {}, { logger: recordingLogger() });
+  try {
+    const primary = await app.context.getResource(SqlDatabase);
+    const replica = await app.context.getResource(SqlDatabase, 'replica');
+    expect([primary.name, replica.name]).toEqual(['default', 'replica']);
+    const contexts = Array.from({ length: 5 }, () => app.context.child());
+    const sessions = await Promise.all(contexts.map((ctx) => ctx.getResource(SqlSession, 'replica')));
+    const running = sessions.map((session) => session.sql`SELECT current_database() AS db`);
+    while (replica.stats().sessions < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(replica.stats()).toMatchObject({ total: 2, sessions: 2, waiting: 3 });
+    await Promise.all(contexts.slice(0, 2).map((ctx) => ctx.close()));
+    await Promise.all(contexts.slice(2).map(async (ctx, i) => {
+      await running[i + 2];
+      await ctx.close();
+    }));
+    expect(await running[0]).toEqual([{ db: 'faults_replica' }]);
+    const main = app.context.child();
+    expect(await (await main.getResource(SqlSession)).sql`SELECT current_database() AS db`).toEqual([{ db: 'faults' }]);
+    await main.close();
+    expect(replica.stats()).toMatchObject({ sessions: 0, waiting: 0 });
   } finally {
     await app.stop();
   }

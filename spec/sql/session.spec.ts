@@ -112,7 +112,12 @@ describe.each(dialects)('a session on %s', (_name, url) => {
     const ok = root.child();
     const session = await ok.getResource(SqlSession);
     await session.sql`INSERT INTO notes (id, body) VALUES (${1}, ${'one'})`;
-    expect(afterCommit(ok, async () => events.push(`mail after commit, ${await count(db)} row(s) visible`))).toBe(true);
+    let mailed!: () => void;
+    const mailSent = new Promise<void>((resolve) => (mailed = resolve));
+    expect(afterCommit(ok, async () => {
+      events.push(`mail after commit, ${await count(db)} row(s) visible`);
+      mailed();
+    })).toBe(true);
     events.push('closing');
     await ok.close();
     await new Promise((resolve) => setImmediate(resolve));
@@ -120,7 +125,7 @@ describe.each(dialects)('a session on %s', (_name, url) => {
     await (await failed.getResource(SqlSession)).sql`INSERT INTO notes (id, body) VALUES (${2}, ${'two'})`;
     afterCommit(failed, () => events.push('never'));
     await failed.close(new Error('rolled back'));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await mailSent;
     expect(events).toEqual(['closing', 'mail after commit, 1 row(s) visible']);
   });
 
@@ -177,15 +182,16 @@ describe.each(dialects)('a session on %s', (_name, url) => {
     expect((await db.query('SELECT id FROM notes ORDER BY id')).rows.map((r) => Number(r.id))).toEqual([1, 3]);
   });
 
-  it('fails loudly when a joined child runs SQL after its parent has committed', async () => {
+  it('fails loudly when a joined child outlives its parent: no commit, and its later SQL refused', async () => {
     const parent = root.child();
     await (await parent.getResource(SqlSession)).sql`INSERT INTO notes (id, body) VALUES (${1}, ${'parent'})`;
     const child = parent.child();
     const inner = await child.getResource(SqlSession);
     await inner.query('SELECT 1');
-    await parent.close();
+    // The child is still open when its parent closes: it is aborted, so the parent may not commit.
+    expect(await closeFailure(parent)).toBeInstanceOf(SqlCommitError);
     await expect(inner.sql`INSERT INTO notes (id, body) VALUES (${2}, ${'late'})`).rejects.toBeInstanceOf(SqlSessionError);
-    expect(await count(db)).toBe(1);
+    expect(await count(db)).toBe(0);
   });
 
   it('runs autocommit statements on their own, and refuses writes in a read-only transaction', async () => {
@@ -240,15 +246,18 @@ describe.each(dialects)('a session on %s', (_name, url) => {
   });
 });
 
-it('refuses propagation new on SQLite (one connection), and gives a second connection on PostgreSQL', async () => {
+it('refuses propagation new and a statement that would wait for itself on SQLite (one connection), and gives a second connection on PostgreSQL', async () => {
   const sqlite = await startSql({ url: 'sqlite::memory:' });
   const parent = sqlite.app.context.child();
   await (await parent.getResource(SqlSession)).query('SELECT 1');
   const child = parent.child();
   const inner = (await child.getResource(SqlSession)).configure({ propagation: 'new' });
   await expect(inner.query('SELECT 1')).rejects.toBeInstanceOf(SqlSessionError);
+  // Outside the session, in the same context, a statement would wait forever for the one connection.
+  await expect(child.run(() => sqlite.db.query('SELECT 1'))).rejects.toThrow(/would wait forever/);
   await child.close();
   await parent.close();
+  expect((await sqlite.db.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
 
   const { db, app } = await startSql({ url: pg().databaseUrl });
   await db.query('CREATE TABLE audit (line TEXT)');

@@ -4,7 +4,7 @@ import { closestMatch } from '../../util/closest-match';
 import { CliUsageError } from './cli-error';
 
 /** The commands of the `asphalt` binary. */
-export const COMMANDS = ['run', 'check', 'graph', 'describe'] as const;
+export const COMMANDS = ['run', 'check', 'graph', 'describe', 'migrate'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** A parsed command line. */
@@ -51,6 +51,7 @@ const allowed: Record<CommandName, readonly string[]> = {
   check: ['set', 'service'],
   graph: ['set', 'service', 'format', 'output'],
   describe: [],
+  migrate: ['set', 'service'],
 };
 
 /** Parses `argv` (without node and the script) into a command; throws CliUsageError on misuse. */
