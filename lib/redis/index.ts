@@ -5,3 +5,5 @@ export { RedisClient, createRedisClient, describeRedisTarget, redisClientOptions
 export { RedisConnection } from './redis-connection';
 export type { RedisConnectionEvent } from './redis-connection';
 export { RedisConnectionError } from './redis-errors';
+export { openRedisClient, closeRedisClient } from './open-redis-client';
+export type { OpenRedisClientOptions } from './open-redis-client';
