@@ -33,7 +33,7 @@ export class RedisComponent extends Component {
   override async start(ctx: Context): Promise<void> {
     const config = this.config;
     const target = describeRedisTarget(config);
-    let connection: RedisConnection | undefined;
+    let connection: RedisConnection | undefined = undefined;
     let started = false;
     const abort = new AbortController();
     // A start abandoned by its timeout is torn down while still connecting: stop retrying.
