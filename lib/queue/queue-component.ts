@@ -53,7 +53,10 @@ export class QueueComponent extends Component {
       description: `BullMQ queue '${config.queue}' at ${target}`,
       teardown: async () => {
         queue.close();
-        await bull.close();
+        // Redis down: do not wait for it (nothing is in flight that a producer still waits for).
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([bull.close().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, 2_000)))]);
+        clearTimeout(timer);
         await closeRedisClient(client, 2_000);
       },
     });

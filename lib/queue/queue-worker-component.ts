@@ -10,7 +10,7 @@ import {
   requires,
 } from '../index';
 import { HealthRegistry } from '../health/index';
-import { closeRedisClient, describeRedisTarget, openRedisClient, RedisConnection } from '../redis/index';
+import { closeRedisClient, describeRedisTarget, openRedisClient, RedisConnection, RedisConnectionConfig } from '../redis/index';
 import { connectionSettings } from './connection-settings';
 import { CurrentJob, type JobProcessor, type JobRun } from './job-processor';
 import { loadProcessors } from './load-processors';
@@ -76,7 +76,9 @@ export class QueueWorkerComponent extends Component {
       throw new JobProcessorError(`${what} has no processors: list them in its config (processors: ["./jobs.js:myJob"]) or call addProcessor() in a subclass`);
     }
 
-    const settings = connectionSettings(config, this.redis, what);
+    // BullMQ's worker loop expects commands to wait for a reconnection (it retries at once on
+    // errors it does not know as connection errors, such as node-redis's ClientOfflineError).
+    const settings = Object.assign(new RedisConnectionConfig(), connectionSettings(config, this.redis, what), { offlineQueue: true });
     const target = describeRedisTarget(settings);
     const abort = new AbortController();
     ctx.addTeardownCallback(() => abort.abort());
@@ -193,7 +195,9 @@ export class QueueWorkerComponent extends Component {
         const count = active.size;
         for (const entry of active) entry.abort.abort(new ReturnedAtStop(`${what} is stopping: the job was returned to the queue`));
         this.logger?.warn({ queue, jobs: count }, `${what}: ${count} job(s) still running after drainTimeout (${config.drainTimeout} ms): aborted and returned to the queue`);
-        if (!(await settlesWithin(closing, 1_000))) await worker.close(true).catch(() => undefined);
+        // A processor that ignores its signal, or Redis down: stop waiting. Its jobs stay active
+        // in Redis until their lock expires, then another worker takes them (stalled).
+        if (!(await settlesWithin(closing, 1_000))) await settlesWithin(worker.close(true).catch(() => undefined), 1_000);
       }
       await jobs.close();
       await closeRedisClient(client, 1_000);
