@@ -3,6 +3,7 @@ import { asyncStart } from './async-start';
 import { boot } from './boot';
 import { bridge } from './bridge';
 import { contexts } from './contexts';
+import { queue } from './queue';
 import { redis } from './redis';
 import { resources } from './resources';
 import { signals } from './signals';
@@ -11,4 +12,4 @@ import { timeout } from './timeout';
 import { workers } from './workers';
 
 /** Every scenario, in the order `npm run bench` runs them. Add one line per new scenario file. */
-export const scenarios: readonly Scenario[] = [resources, signals, contexts, boot, asyncStart, stop, timeout, workers, bridge, redis];
+export const scenarios: readonly Scenario[] = [resources, signals, contexts, boot, asyncStart, stop, timeout, workers, bridge, redis, queue];
