@@ -4,6 +4,8 @@ import { boot } from './boot';
 import { bridge } from './bridge';
 import { contexts } from './contexts';
 import { http } from './http';
+import { queue } from './queue';
+import { redis } from './redis';
 import { resources } from './resources';
 import { signals } from './signals';
 import { startup } from './startup';
@@ -14,4 +16,4 @@ import { timeout } from './timeout';
 import { workers } from './workers';
 
 /** Every scenario, in the order `npm run bench` runs them. Add one line per new scenario file. */
-export const scenarios: readonly Scenario[] = [resources, signals, contexts, boot, asyncStart, stop, timeout, workers, bridge, startup, http, sqlScenario, serializationScenario];
+export const scenarios: readonly Scenario[] = [resources, signals, contexts, boot, asyncStart, stop, timeout, workers, bridge, startup, http, sqlScenario, serializationScenario, redis, queue];
