@@ -1,8 +1,8 @@
 import type { Context } from './context';
-import { transactionScope } from './internal';
 import type { TransactionScope } from './transaction-scope';
 
 export type { TransactionScope } from './transaction-scope';
+import { transactionScope } from './internal';
 
 /**
  * Attaches `scope` to `ctx` (one per context; a second replaces the first). For battery authors:
