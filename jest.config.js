@@ -1,7 +1,7 @@
 /** Jest runs the TypeScript sources through swc (decorator metadata included); `tsc --noEmit`
  * in `npm test` does the type-checking. inversify 8 ships ESM only, so it is transformed too. */
 // The compiler options the CLI uses for `.ts` component modules, so specs compile code the same way.
-const swc = require('./lib/cli/swc-typescript.json');
+const swc = require('./lib/runner/cli/swc-typescript.json');
 const swcJs = { jsc: { target: 'es2022', parser: { syntax: 'ecmascript' } }, module: { type: 'commonjs' } };
 
 module.exports = {

@@ -6,9 +6,9 @@ const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
-if (existsSync(join(root, 'lib', 'cli', 'main.ts'))) {
+if (existsSync(join(root, 'lib', 'runner', 'cli', 'main.ts'))) {
   require('node:child_process').execFileSync('bash', [join(root, 'scripts', 'ensure-built.sh')], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
 }
-require(join(root, 'dist', 'lib', 'cli', 'bin.js'));
+require(join(root, 'dist', 'lib', 'runner', 'cli', 'bin.js'));

@@ -26,7 +26,8 @@ export {
   TeardownError,
   WaitTimeoutError,
 } from './errors';
-export { MissingPeerDependencyError } from './errors';
+export { ContextAbortedError, MissingPeerDependencyError } from './errors';
+export type { ContextAbortReason } from './errors';
 export type { ConfigIssue } from './errors';
 export { requirePeer } from './util/require-peer';
 export { ComponentStopError } from './lifecycle/stop-components';
@@ -40,6 +41,7 @@ export type { ResourceEvent } from './resources/resource-event';
 
 // Context
 export { Context } from './context/context';
+export { inject, injectable } from './context/inject';
 export type {
   AddResourceFactoryOptions,
   AddResourceOptions,
@@ -60,9 +62,10 @@ export type { SignalOptions, WaitForOptions } from './events/signal';
 export type { EventOf } from './events/stream-events';
 export { streamEvents } from './events/stream-events';
 
-// Concurrency
-export type { ServiceTaskOptions, TaskHandle } from './concurrency/service-task';
-export type { TaskFailedEvent } from './concurrency/task-failed-event';
+// Service tasks and context labels
+export type { ServiceTaskOptions, TaskHandle } from './context/service-task';
+export type { TaskFailedEvent } from './context/task-failed-event';
+export { describeContext, labelContext } from './context/context-label';
 
 // Components
 export { Component, CLIApplicationComponent } from './components/component';
@@ -73,7 +76,8 @@ export { requires } from './components/requires';
 export type { RequiresOptions } from './components/requires';
 export { component } from './components/component-decorator';
 export type { ComponentOptions, NameSpec } from './components/component-metadata';
-export { registerComponentType } from './components/component-registry';
+export { ComponentTypeRegistry, defaultComponentTypes, registerComponentType } from './components/component-registry';
+export type { RegisteredType } from './components/component-registry';
 export { ContainerComponent } from './components/container-component';
 
 // Config
@@ -105,56 +109,7 @@ export type { ApplicationPhase, ApplicationPhaseEvent } from './lifecycle/applic
 export type { LifecycleEvent } from './lifecycle/lifecycle-event';
 export type { LogMethod } from './lifecycle/logger';
 export { Logger, silentLogger, stderrLogger } from './lifecycle/logger';
+export { reportWaiting } from './lifecycle/report-waiting';
 
-// Runner and CLI
-export { runApplication } from './runner/run-application';
-export type { RunApplicationOptions } from './runner/run-application';
-export { createLogger } from './runner/create-logger';
-export { loadConfig } from './config/load-config';
-export type { LoadConfigOptions, LoadedConfig } from './config/load-config';
-export type { LogFormat, LogLevel, RunnerSettings } from './config/runner-settings';
-export { CliUsageError } from './cli/cli-error';
-export { main as cli } from './cli/main';
-
-// Bridge
-export { BridgeComponent } from './bridge/bridge-component';
-export { BridgeConfig, BridgeTlsConfig, RemoteExportConfig, RemoteImportConfig } from './bridge/bridge-config';
-export { remote } from './bridge/remote';
-export type { RemoteOptions } from './bridge/remote';
-export { declareRemote } from './bridge/remote-registry';
-export type { DeclareRemoteOptions, RemoteMethodName, RemoteSignalName } from './bridge/remote-registry';
-export { withCallOptions } from './bridge/remote-proxy';
-export type { CallOptions } from './bridge/remote-proxy';
-export {
-  BridgeConnectionError,
-  BridgePayloadError,
-  NoRemoteProviderError,
-  RemoteCallAbortedError,
-  RemoteDeclarationError,
-  RemoteError,
-  RemoteRejectedError,
-  RemoteTimeoutError,
-} from './bridge/bridge-errors';
-export type { RemoteCallSite, RemoteFailure } from './bridge/bridge-errors';
-
-// Worker threads and the blocked-loop detector
-export { WorkerPool } from './concurrency/worker-pool';
-export type { WorkerPoolOptions, RunTaskOptions, TaskArgs } from './concurrency/worker-pool';
-export { WorkerPoolComponent, WorkerPoolConfig } from './concurrency/worker-pool-component';
-export { defineTask } from './concurrency/task';
-export type { Task, TaskFunction } from './concurrency/task';
-export { resource } from './concurrency/worker-resource';
-export type { Remote } from './concurrency/worker-resource';
-export { exposeToWorkers } from './concurrency/expose-to-workers';
-export { labelContext } from './concurrency/context-label';
-export { LoopMonitor } from './concurrency/loop-monitor';
-export type { LoopMonitorOptions } from './concurrency/loop-monitor';
-export type { LoopBlockedEvent, StackFrame } from './concurrency/loop-blocked-event';
-export { startLoopMonitor } from './concurrency/start-loop-monitor';
-export {
-  WorkerCallError,
-  WorkerPoolClosedError,
-  WorkerQueueFullError,
-  WorkerTaskAbortedError,
-  WorkerTaskNotFoundError,
-} from './concurrency/worker-errors';
+// Helpers for battery authors
+export { closestMatch } from './util/closest-match';

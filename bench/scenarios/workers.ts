@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { Piscina } from 'piscina';
 import { Context, token } from '../../lib';
-import { exposeToWorkers } from '../../lib/concurrency/expose-to-workers';
-import { LoopMonitor } from '../../lib/concurrency/loop-monitor';
-import { defineTask } from '../../lib/concurrency/task';
-import { WorkerPool } from '../../lib/concurrency/worker-pool';
-import { resource } from '../../lib/concurrency/worker-resource';
+import { exposeToWorkers } from '../../lib/workers/expose-to-workers';
+import { LoopMonitor } from '../../lib/workers/loop-monitor';
+import { defineTask } from '../../lib/workers/task';
+import { WorkerPool } from '../../lib/workers/worker-pool';
+import { resource } from '../../lib/workers/worker-resource';
 import { compare, type Case, type Result, type Scenario } from '../harness';
 
 // Fairness: both pools have one thread (same piscina options: started on demand, 30 s idle

@@ -1,8 +1,5 @@
+import { Component, component, registerComponentType, reportWaiting, type Context } from '../index';
 import { hostname } from 'node:os';
-import { Component } from '../components/component';
-import { component } from '../components/component-decorator';
-import { registerComponentType } from '../components/component-registry';
-import type { Context } from '../context/context';
 import { BridgeConfig } from './bridge-config';
 import { BridgeConnection } from './bridge-connection';
 import { BridgeConnectionError, RemoteDeclarationError } from './bridge-errors';
@@ -10,7 +7,6 @@ import { exportComponentType } from './export-component';
 import { importComponentType } from './import-component';
 import { subjectsOf } from './protocol';
 import { remoteDeclarationById } from './remote-registry';
-import { reportWait } from './report-wait';
 
 let instances = 0;
 
@@ -68,6 +64,7 @@ export class BridgeComponent extends Component {
         subjects: subjectsOf(config.subjectPrefix, declaration.id, spec.name),
         provider: this.#providerId,
         remoteStacks: config.remoteStacks,
+        maxConcurrentCalls: spec.maxConcurrentCalls ?? config.maxConcurrentCalls,
         connection,
       });
       this.addComponent(aliasOf('export', spec.key, spec.name), type);
@@ -83,7 +80,7 @@ export class BridgeComponent extends Component {
     const abort = new AbortController();
     ctx.addTeardownCallback(() => abort.abort());
     const servers = this.config.servers.join(', ');
-    this.#connection = await reportWait(
+    this.#connection = await reportWaiting(
       ctx,
       `a connection to NATS at ${servers}`,
       BridgeConnection.open(this.config, this.#providerId, abort.signal),

@@ -1,6 +1,4 @@
-import { Component } from '../components/component';
-import { requires } from '../components/requires';
-import type { Context } from '../context/context';
+import { Component, requires, type Context } from '../index';
 import type { BridgeConnection } from './bridge-connection';
 import { ExportServer, type ExportSettings } from './export-server';
 import type { RemoteDeclaration } from './remote-registry';

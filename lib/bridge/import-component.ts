@@ -1,15 +1,11 @@
+import { Component, provides, Signal, reportWaiting, type Context } from '../index';
 import type { Subscription } from 'nats';
-import { Component } from '../components/component';
-import { provides } from '../components/provides';
-import type { Context } from '../context/context';
-import { Signal } from '../events/signal';
 import type { BridgeConnection } from './bridge-connection';
 import { decodeValue } from './codec';
 import type { Subjects } from './protocol';
 import { createRemoteProxy } from './remote-proxy';
 import { waitForProvider, type ImportTarget } from './remote-call';
 import type { RemoteDeclaration } from './remote-registry';
-import { reportWait } from './report-wait';
 
 /** What one import needs. Internal. */
 export interface ImportSettings {
@@ -55,7 +51,7 @@ export function importComponentType(declaration: RemoteDeclaration, settings: Im
           }),
         );
       }
-      await reportWait(
+      await reportWaiting(
         ctx,
         `a remote provider of ${id} '${name}' on ${connection().servers}`,
         waitForProvider(target, abort.signal),

@@ -1,5 +1,4 @@
-import { InvalidResourceError } from '../errors';
-import type { Signal } from '../events/signal';
+import { InvalidResourceError, type Signal } from '../index';
 import { callRemote, type ImportTarget } from './remote-call';
 import type { RemoteDeclaration } from './remote-registry';
 

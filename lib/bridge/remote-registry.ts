@@ -1,7 +1,4 @@
-import type { Signal } from '../events/signal';
-import { describeKey, isResourceKey, type ResourceKey } from '../resources/resource-key';
-import { Token } from '../resources/token';
-import { closestMatch } from '../util/closest-match';
+import { describeKey, isResourceKey, Token, closestMatch, type Signal, type ResourceKey } from '../index';
 import { RemoteDeclarationError } from './bridge-errors';
 
 /** The names of `T`'s properties that are methods returning a promise (what may be called remotely). */
@@ -36,6 +33,16 @@ const idPattern = /^[A-Za-z_][\w-]*$/;
 /** Method and signal names; a leading `$` is reserved for the bridge's own operations. */
 const memberPattern = /^[A-Za-z_][\w]*$/;
 
+/*
+ * Process-wide on purpose. `@remote` runs when its class's module loads, before and outside any
+ * application, and a declaration describes the key (a module-level value that every application
+ * importing it shares), not an application. Nor can a per-application registry isolate anything
+ * on the wire: an id is a subject token on the broker, so two keys with one id would cross-talk
+ * over any broker they share; a clash is therefore an error when declared. Applications in one
+ * process (or on one broker) that must not reach each other use their own `subjectPrefix` and
+ * broker users (README, "Bridge safety"); a bridge only ever serves and imports the keys its own
+ * config lists.
+ */
 const byId = new Map<string, RemoteDeclaration>();
 const byKey = new Map<ResourceKey<unknown>, RemoteDeclaration>();
 

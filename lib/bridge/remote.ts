@@ -1,5 +1,4 @@
-import type { Signal } from '../events/signal';
-import type { AbstractClass } from '../resources/resource-key';
+import { type Signal, type AbstractClass } from '../index';
 import { registerRemote } from './remote-registry';
 
 /** Options of {@link remote}. */

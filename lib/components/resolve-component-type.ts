@@ -1,21 +1,25 @@
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ComponentTypeError } from '../errors';
+import { closestMatch, editDistance } from '../util/closest-match';
 import { Component, type ComponentType } from './component';
-import { registerComponentType, registeredComponentNames, registeredComponentType } from './component-registry';
+import { defaultComponentTypes, type ComponentTypeRegistry } from './component-registry';
 import './container-component';
 
-// Built-in short names, loaded on first use.
-registerComponentType('bridge', `${join(__dirname, '..', 'bridge', 'bridge-component')}:BridgeComponent`, 'asphalt-ts');
 
 type ComponentClass = abstract new (...args: never[]) => Component;
 
 /**
  * Turns a component type from code or config into a class: a class is checked, a
  * `"module:Export"` string is loaded (relative paths from `basedir`), a short name is looked up in
- * the registry.
+ * `registry` (by default the process-wide one).
  */
-export function resolveComponentType(type: ComponentType, where: string, basedir = process.cwd()): ComponentClass {
+export function resolveComponentType(
+  type: ComponentType,
+  where: string,
+  basedir = process.cwd(),
+  registry: ComponentTypeRegistry = defaultComponentTypes,
+): ComponentClass {
   if (typeof type === 'function') {
     if (type.prototype instanceof Component) return type;
     throw new ComponentTypeError(`${where}: ${type.name || 'the class'} does not extend Component; write 'class ${type.name || 'X'} extends Component'`);
@@ -25,12 +29,14 @@ export function resolveComponentType(type: ComponentType, where: string, basedir
   }
   const colon = type.lastIndexOf(':');
   if (colon <= 0) {
-    const registered = registeredComponentType(type);
-    if (typeof registered === 'string') return resolveComponentType(registered, `${where} (registered type '${type}')`, basedir);
+    const registered = registry.get(type);
+    if (typeof registered === 'string') return resolveComponentType(registered, `${where} (registered type '${type}')`, basedir, registry);
     if (registered) return registered;
-    const known = registeredComponentNames();
+    const known = registry.names();
+    const guess = nearName(type, known.map((name) => name.replace(/ \(.*\)$/, '')));
     throw new ComponentTypeError(
-      `${where}: unknown component type '${type}'; ` +
+      `${where}: unknown component type '${type}'` +
+        (guess === undefined ? '; ' : ` (did you mean '${guess}'?); `) +
         (known.length ? `registered types: ${known.join(', ')}; ` : 'no short type names are registered; ') +
         `or name a module export as 'path/to/module:ExportName'`,
     );
@@ -51,8 +57,11 @@ export function resolveComponentType(type: ComponentType, where: string, basedir
   const exported = loaded[exportName];
   if (exported === undefined) {
     const names = Object.keys(loaded).filter((n) => typeof loaded[n] === 'function');
+    const guess = nearName(exportName, names);
     throw new ComponentTypeError(
-      `${where}: module '${specifier}' has no export '${exportName}'` + (names.length ? `; it exports: ${names.join(', ')}` : ''),
+      `${where}: module '${specifier}' has no export '${exportName}'` +
+        (guess === undefined ? '' : ` (did you mean '${specifier}:${guess}'?)`) +
+        (names.length ? `; it exports: ${names.join(', ')}` : ''),
     );
   }
   if (typeof exported !== 'function') {
@@ -60,5 +69,13 @@ export function resolveComponentType(type: ComponentType, where: string, basedir
       `${where}: export '${exportName}' of module '${specifier}' is not a component class (it is a ${typeof exported})`,
     );
   }
-  return resolveComponentType(exported as ComponentType, where, basedir);
+  return resolveComponentType(exported as ComponentType, where, basedir, registry);
+}
+
+/** The candidate close enough to `word` to be a typo of it (a third of its length, at least 2 edits), if any. */
+function nearName(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length > 200) return undefined;
+  const best = closestMatch(word, candidates);
+  if (best === undefined) return undefined;
+  return editDistance(word.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }

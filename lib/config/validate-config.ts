@@ -1,23 +1,15 @@
-import { createRequire } from 'node:module';
-import { plainToInstance, type ClassConstructor } from 'class-transformer';
-import type { MetadataStorage as TransformerStorage } from 'class-transformer/types/MetadataStorage';
-import { getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
+import type { ClassConstructor } from 'class-transformer';
+import type { ValidationError } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { ConfigError, type ConfigIssue } from '../errors';
 import { closestMatch, editDistance } from '../util/closest-match';
+import { classTransformer, classValidator, transformerStorage } from './validator-libraries';
 
 /** A class whose instances are a component's configuration (validated with class-validator). */
 export type ConfigClass<C extends object = object> = new (...args: never[]) => C;
 
 /** Where each value came from, by full dotted path (`config.yaml:12:3`, `env ASPHALT_X`, ...). */
 export type ConfigSources = (path: string) => string | undefined;
-
-// class-transformer keeps the storage its decorators write to out of its public entry point.
-const transformerStorage = (
-  createRequire(__filename)('class-transformer/cjs/storage') as {
-    defaultMetadataStorage: TransformerStorage;
-  }
-).defaultMetadataStorage;
 
 const builtins = new Set<unknown>([Object, String, Number, Boolean, Array, Date, Map, Set, BigInt, Symbol]);
 
@@ -46,9 +38,13 @@ export function validateConfig<C extends object>(
     collectUnknownOptions(configClass, input, path, issues);
     // class-transformer constructs the class with no arguments, as `never[]` allows.
     const coerced = coerceStrings(configClass, input);
-    const instance = plainToInstance(configClass as ClassConstructor<C>, coerced, { exposeDefaultValues: true });
+    // Free-form values (mappings and lists of a property with no @Type class) are data: they are
+    // kept out of class-transformer, which reads keys such as `constructor` as the value's class.
+    const { rest, freeForm } = splitFreeForm(configClass, coerced, path, issues);
+    const instance = classTransformer().plainToInstance(configClass as ClassConstructor<C>, rest, { exposeDefaultValues: true });
+    for (const [key, value] of freeForm) (instance as Record<string, unknown>)[key] = value;
     // A config class may declare only defaults; class-validator would call that an unknown value.
-    collectViolations(validateSync(instance, { forbidUnknownValues: false }), path, issues);
+    collectViolations(classValidator().validateSync(instance, { forbidUnknownValues: false }), path, issues);
     if (issues.length === 0) return instance;
   }
   throw new ConfigError(
@@ -66,7 +62,7 @@ export function validateConfig<C extends object>(
 export function configOptionNames(configClass: ConfigClass): string[] {
   const names = new Set<string>();
   for (const metadata of validationMetadatas(configClass)) names.add(metadata.propertyName);
-  for (const exposed of transformerStorage.getExposedMetadatas(configClass)) {
+  for (const exposed of transformerStorage().getExposedMetadatas(configClass)) {
     const name = exposed.options?.name ?? exposed.propertyName;
     if (name !== undefined) names.add(name);
   }
@@ -79,7 +75,7 @@ export function configOptionNames(configClass: ConfigClass): string[] {
 export function validationMetadatas(configClass: ConfigClass): ValidationMetadata[] {
   // Decorators run bottom-up, so the storage holds each property's constraints in reverse.
   const byProperty = new Map<string, ValidationMetadata[]>();
-  const all = getMetadataStorage().getTargetValidationMetadatas(configClass, '', true, false);
+  const all = classValidator().getMetadataStorage().getTargetValidationMetadatas(configClass, '', true, false);
   for (const metadata of all) {
     const list = byProperty.get(metadata.propertyName) ?? [];
     list.unshift(metadata);
@@ -90,7 +86,7 @@ export function validationMetadatas(configClass: ConfigClass): ValidationMetadat
 
 /** @internal The config class of a nested option (`@Type(() => Tls)`), if it has one. */
 export function nestedConfigClass(configClass: ConfigClass, property: string): ConfigClass | undefined {
-  const metadata = transformerStorage.findTypeMetadata(configClass, property);
+  const metadata = transformerStorage().findTypeMetadata(configClass, property);
   if (metadata === undefined || metadata.options?.discriminator !== undefined) return undefined;
   let type: unknown;
   try {
@@ -114,9 +110,60 @@ function isConfigClass(type: unknown): type is ConfigClass {
   return typeof type === 'function' && !builtins.has(type) && configOptionNames(type as ConfigClass).length > 0;
 }
 
+/**
+ * Splits the mappings and lists of properties that have no `@Type` class (free-form data, e.g.
+ * `@Allow() headers`) from the rest, copied as plain data: every key, `constructor` and
+ * `hasOwnProperty` included, is an own data property of a plain object; `__proto__` is an issue.
+ */
+function splitFreeForm(
+  configClass: ConfigClass,
+  input: Record<string, unknown>,
+  path: string,
+  issues: ConfigIssue[],
+): { rest: Record<string, unknown>; freeForm: [string, unknown][] } {
+  let rest: Record<string, unknown> | undefined;
+  const freeForm: [string, unknown][] = [];
+  let typed: Set<string> | undefined;
+  for (const [key, value] of Object.entries(input)) {
+    if (typeof value !== 'object' || value === null || Buffer.isBuffer(value)) continue;
+    typed ??= new Set(typedPropertyNames(configClass));
+    if (typed.has(key)) continue;
+    freeForm.push([key, copyData(value, joinIssuePath(path, key), issues, 0)]);
+    if (rest === undefined) rest = { ...input };
+    delete rest[key];
+  }
+  return { rest: rest ?? input, freeForm };
+}
+
+const MAX_DATA_DEPTH = 200;
+
+/** A copy of plain data (mappings, lists, scalars) with every key an own data property. */
+function copyData(value: unknown, path: string, issues: ConfigIssue[], depth: number): unknown {
+  if (typeof value !== 'object' || value === null || Buffer.isBuffer(value) || value instanceof Date) return value;
+  if (depth > MAX_DATA_DEPTH) {
+    issues.push({ path, message: `nested more than ${MAX_DATA_DEPTH} levels deep` });
+    return null;
+  }
+  if (Array.isArray(value)) return value.map((item, i) => copyData(item, joinIssuePath(path, String(i)), issues, depth + 1));
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') {
+      issues.push({ path: joinIssuePath(path, key), message: 'the key __proto__ is not allowed' });
+      continue;
+    }
+    const item = copyData((value as Record<string, unknown>)[key], joinIssuePath(path, key), issues, depth + 1);
+    Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+  }
+  return copy;
+}
+
+function joinIssuePath(prefix: string, key: string): string {
+  return prefix ? `${prefix}.${key}` : key;
+}
+
 function typedPropertyNames(configClass: ConfigClass): string[] {
   // `@Type` metadata has no public listing; read the storage's map, tolerating its absence.
-  const byTarget: unknown = Reflect.get(transformerStorage, '_typeMetadatas');
+  const byTarget: unknown = Reflect.get(transformerStorage(), '_typeMetadatas');
   if (!(byTarget instanceof Map)) return [];
   const names: string[] = [];
   for (let target: unknown = configClass; typeof target === 'function' && target !== Function.prototype; ) {

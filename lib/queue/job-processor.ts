@@ -1,4 +1,5 @@
-import { token, WorkerPool, type Context, type Task, type Token } from '../index';
+import { token, type Context, type Token } from '../index';
+import { WorkerPool, type Task } from '../workers/index';
 import type { JobDefinition } from './job-definition';
 
 /** What a processor knows about the job it runs (also the resource `CurrentJob` in the job's context). */

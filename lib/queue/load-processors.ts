@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { defineTask } from '../index';
+import { defineTask } from '../workers/index';
 import { isJobProcessor, type JobProcessor } from './job-processor';
 import { JobProcessorError } from './queue-errors';
 

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import type { LogFormat, LogLevel } from '../config/runner-settings';
+import type { LogFormat, LogLevel } from './config/runner-settings';
 import type { Logger, LogMethod } from '../lifecycle/logger';
 
 

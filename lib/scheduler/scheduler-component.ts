@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
-import { ApplicationState, Component, Context, defineTask, InvalidArgumentError, Logger, provides, requires } from '../index';
+import { ApplicationState, Component, Context, InvalidArgumentError, Logger, provides, requires } from '../index';
+import { defineTask } from '../workers/index';
 import { HealthRegistry } from '../health/index';
 import { Queue, UsesQueueComponent } from '../queue/index';
 import { closeRedisClient, openRedisClient, RedisConnection } from '../redis/index';

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IsInt, Min } from 'class-validator';
-import { AsphaltError, Component, component, type Context, requires, withCallOptions } from 'asphalt-ts';
+import { AsphaltError, Component, component, type Context, requires } from 'asphalt-ts';
+import { withCallOptions } from 'asphalt-ts/bridge';
 import { Mailer } from './mailer';
 
 export class SignupConfig {

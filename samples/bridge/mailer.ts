@@ -1,4 +1,5 @@
-import { remote, Signal } from 'asphalt-ts';
+import { remote } from 'asphalt-ts/bridge';
+import { Signal } from 'asphalt-ts';
 
 /** What a sent mail returns. */
 export interface Receipt {

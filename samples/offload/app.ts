@@ -1,4 +1,5 @@
-import { CLIApplicationComponent, type Context, WorkerPoolComponent } from 'asphalt-ts';
+import { CLIApplicationComponent, type Context } from 'asphalt-ts';
+import { WorkerPoolComponent } from 'asphalt-ts/workers';
 import { ImageService, ImageServiceComponent } from './components';
 import { Progress } from './progress';
 

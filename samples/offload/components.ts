@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { IsIn, IsInt, Max, Min } from 'class-validator';
-import { Component, type Context, defineTask, exposeToWorkers, labelContext, provides, requires, Signal, WorkerPool } from 'asphalt-ts';
+import { Component, type Context, labelContext, provides, requires, Signal } from 'asphalt-ts';
+import { defineTask, exposeToWorkers, WorkerPool } from 'asphalt-ts/workers';
 import { Progress, type BlurProgress } from './progress';
 import { blurImage } from './tasks/pixels';
 

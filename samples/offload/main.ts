@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { bootstrap, type Logger, startLoopMonitor } from 'asphalt-ts';
+import { bootstrap, type Logger } from 'asphalt-ts';
+import { startLoopMonitor } from 'asphalt-ts/workers';
 import { OffloadApp } from './app';
 
 /**

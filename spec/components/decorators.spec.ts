@@ -1,4 +1,5 @@
 import { Component, component, provides, requires, token } from '../../lib';
+import { componentMetadata } from '../../lib/components/component-metadata';
 
 const Key = token<string>('Key');
 
@@ -15,9 +16,13 @@ function decoratorError(fn: () => void): string {
 describe('decorators', () => {
   it('refuse a class that is not a component and say how to fix it', () => {
     class Plain {}
+    // The types refuse it too (spec/types/decorators.ts); plain JavaScript gets the runtime check.
+    // @ts-expect-error not a component class
     const message = decoratorError(() => provides(Key)(Plain));
     expect(message).toContain("write 'class Plain extends Component");
+    // @ts-expect-error not a component class
     decoratorError(() => requires(Key)(Plain));
+    // @ts-expect-error not a component class
     decoratorError(() => component()(Plain));
   });
 
@@ -38,6 +43,7 @@ describe('decorators', () => {
   it('refuse the property form on a class that is not a component', () => {
     expect(() => {
       class Plain {
+        // @ts-expect-error not a property of a component
         @requires(Key) value!: string;
       }
       return Plain;
@@ -50,7 +56,21 @@ describe('decorators', () => {
     @component({ startTimeout: 100, isolated: true })
     class Fine extends Component {
       @requires(Key) value!: string;
+      constructor(readonly config: { n: string }) {
+        super();
+      }
     }
-    expect(Fine).toBeDefined();
+    // What the decorators recorded, as the tree builder reads it.
+    const meta = componentMetadata(Fine);
+    expect(meta.provides).toEqual([{ key: Key, name: expect.any(Function) }]);
+    expect((meta.provides[0]!.name as (c: { n: string }) => string)({ n: 'from-config' })).toBe('from-config');
+    expect(meta.requires).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: Key, name: 'other', optional: true, property: undefined }),
+        expect.objectContaining({ key: Key, optional: false, property: 'value' }),
+      ]),
+    );
+    expect(meta.requires).toHaveLength(2);
+    expect(meta.options).toMatchObject({ startTimeout: 100, isolated: true });
   });
 });

@@ -5,11 +5,9 @@ import {
   bootstrap,
   Component,
   ContainerComponent,
-  defineTask,
   provides,
   silentLogger,
   token,
-  WorkerPoolComponent,
   type Application,
   type Context,
   type LifecycleEvent,
@@ -28,6 +26,7 @@ import {
   type QueueWorkerConfig,
 } from '../../lib/queue';
 import { RedisComponent } from '../../lib/redis';
+import { defineTask, WorkerPoolComponent } from '../../lib/workers';
 import { useRedisServer } from '../redis/redis-server';
 
 jest.setTimeout(30_000);

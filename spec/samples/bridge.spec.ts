@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { startNatsServer, type NatsServer } from '../bridge/nats-server';
-import { repo, runCli, startCli, waitForOutput } from '../cli/run-cli';
+import { repo, runCli, startCli, waitForOutput } from '../runner/cli/run-cli';
 
 jest.setTimeout(60_000);
 

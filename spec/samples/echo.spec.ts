@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { freePort } from '../bridge/nats-server';
-import { repo, runCli, startCli, waitForOutput } from '../cli/run-cli';
+import { repo, runCli, startCli, waitForOutput } from '../runner/cli/run-cli';
 
 jest.setTimeout(30_000);
 

@@ -1,4 +1,4 @@
-import { resource } from '../../../lib/concurrency/worker-resource';
+import { resource } from '../../../lib/workers/worker-resource';
 import { Progress } from '../progress';
 
 /** A grey-scale image generated from `seed` (a tiny linear congruential generator). */
