@@ -27,6 +27,7 @@ import {
   type QueueWorkerConfig,
 } from '../../lib/queue';
 import { RedisComponent } from '../../lib/redis';
+import { defineTask, WorkerPoolComponent } from '../../lib/workers';
 import { useRedisServer } from '../redis/redis-server';
 
 jest.setTimeout(30_000);
