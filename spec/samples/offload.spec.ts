@@ -41,7 +41,11 @@ describe('the offload sample', () => {
 
   it('with the worker pool: no block is reported for the blur, pings are answered while it runs, workers report progress', () => {
     expect(pool).toMatch(/^blurred 3 images \(checksums \d+, \d+, \d+\)/m);
-    expect(pool).not.toMatch(/event loop blocked .* in (root\.images > )?GET \/blur/);
+    // The blur never runs on the main thread. (A loaded machine stalls the whole process now and
+    // then, and the detector reports that too, in whatever request was running: so look for the
+    // blurring function, not for any report in GET /blur.)
+    expect(pool).not.toMatch(/^\s+at blurImage \(/m);
+    expect(pool).not.toMatch(/in root\.images > GET \/blur at blurImage/);
     expect(pool).toContain('progress reports from workers: 600'); // 3 images x 200 rounds, each a Signal dispatch on the main thread
     expect(Number(/answered while blurring: (\d+)/.exec(pool)?.[1])).toBeGreaterThanOrEqual(3);
     // Pings wait for no blur: the slowest is quicker than inline, where one waited behind a blur
