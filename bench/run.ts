@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { formatRate, formatRatio, gcExposed, type Result } from './harness';
+import { setScenario } from './isolate';
 import { scenarios } from './scenarios';
 
 // Usage: node --expose-gc dist/bench/run.js [SCENARIO...] [--json=FILE]
@@ -47,6 +48,7 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const scenario of selected) {
     const start = Date.now();
     console.log(`\n# ${scenario.name}: ${scenario.description}`);
+    setScenario(scenario.name);
     const scenarioResults = await scenario.run();
     const seconds = (Date.now() - start) / 1000;
     console.log(`(${scenario.name}: ${seconds.toFixed(1)} s)`);

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { Context, token } from '../../lib';
 import { exposeToWorkers } from '../../lib/workers/expose-to-workers';
@@ -20,6 +21,19 @@ export const piscinaAdd = ({ a, b }: { a: number; b: number }): number => a + b;
 export async function callMain(calls: number): Promise<number> {
   let sum = 0;
   for (let i = 0; i < calls; i++) sum += await resource(Counter).one();
+  return sum;
+}
+
+/** The like operation of a worker-to-main call: `calls` MessagePort round trips to the main thread, in one task. */
+export async function portPing({ port, calls }: { port: MessagePort; calls: number }): Promise<number> {
+  let sum = 0;
+  for (let i = 0; i < calls; i++) {
+    sum += await new Promise<number>((resolve) => {
+      port.once('message', resolve);
+      port.postMessage(1);
+    });
+  }
+  port.close();
   return sum;
 }
 
@@ -123,9 +137,28 @@ export const workers: Scenario = {
           checksumPerOp: 1,
           run: (n) => ctx.run(() => pool.run(call, n)),
         },
-        roundTrip[1],
+        {
+          // The same threads, the same direction (worker asks, main answers), no framework: what
+          // the call costs at least. (Not a main-to-worker task, which is a different operation.)
+          name: 'bare MessagePort round trip worker -> main -> worker (in one piscina task)',
+          peer: 'piscina',
+          checksumPerOp: 1,
+          async run(n) {
+            const { port1, port2 } = new MessageChannel();
+            port1.on('message', (message: number) => port1.postMessage(message));
+            try {
+              return (await bare.run({ port: port2, calls: n }, { name: 'portPing', transferList: [port2] })) as number;
+            } finally {
+              port1.close();
+            }
+          },
+        },
       ];
-      const callResult = await compare('Worker-to-main resource call round trip (calls in one task)', calls, 'piscina.run({ a: 1, b: 0 })');
+      const callResult = await compare(
+        'Worker-to-main resource call round trip (calls in one task)',
+        calls,
+        'bare MessagePort round trip worker -> main -> worker (in one piscina task)',
+      );
       results.push(callResult.result());
     } finally {
       await pool.close();
