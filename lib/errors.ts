@@ -238,8 +238,12 @@ export class ConfigError extends AsphaltError {
     readonly issues: readonly ConfigIssue[],
     intro?: string,
   ) {
-    const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
-    super([intro ?? `invalid configuration (${count}):`, ...issues.map(formatConfigIssue)].join('\n'));
+    // One issue is one line (no header to read past); several are listed under a count.
+    super(
+      issues.length === 1 && intro === undefined
+        ? `invalid configuration: ${formatConfigIssue(issues[0]!).slice(4)}`
+        : [intro ?? `invalid configuration (${issues.length} problems):`, ...issues.map(formatConfigIssue)].join('\n'),
+    );
   }
 }
 
@@ -270,6 +274,25 @@ export class MissingPeerDependencyError extends AsphaltError {
     message: string,
     /** The npm package to install, e.g. `fastify`. */
     readonly packageName: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** Why a context was closed with a {@link ContextAbortedError}. */
+export type ContextAbortReason = 'parent-closing' | 'application-stopping' | 'stop-timeout';
+
+/**
+ * A context was closed before its work finished: its parent or owner closed, the application is
+ * stopping, or a stop timed out. Teardown callbacks receive it as the ending error, so a
+ * transaction opened in the context rolls back instead of committing unfinished work.
+ */
+export class ContextAbortedError extends AsphaltError {
+  static override readonly code = 'ASPHALT_CONTEXT_ABORTED';
+  constructor(
+    message: string,
+    readonly reason: ContextAbortReason,
     options?: ErrorOptions,
   ) {
     super(message, options);

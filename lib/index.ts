@@ -26,7 +26,8 @@ export {
   TeardownError,
   WaitTimeoutError,
 } from './errors';
-export { MissingPeerDependencyError } from './errors';
+export { ContextAbortedError, MissingPeerDependencyError } from './errors';
+export type { ContextAbortReason } from './errors';
 export type { ConfigIssue } from './errors';
 export { requirePeer } from './util/require-peer';
 export { ComponentStopError } from './lifecycle/stop-components';
@@ -40,6 +41,7 @@ export type { ResourceEvent } from './resources/resource-event';
 
 // Context
 export { Context } from './context/context';
+export { inject, injectable } from './context/inject';
 export type {
   AddResourceFactoryOptions,
   AddResourceOptions,

@@ -64,6 +64,7 @@ export class BridgeComponent extends Component {
         subjects: subjectsOf(config.subjectPrefix, declaration.id, spec.name),
         provider: this.#providerId,
         remoteStacks: config.remoteStacks,
+        maxConcurrentCalls: spec.maxConcurrentCalls ?? config.maxConcurrentCalls,
         connection,
       });
       this.addComponent(aliasOf('export', spec.key, spec.name), type);

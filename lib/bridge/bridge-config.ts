@@ -26,6 +26,10 @@ export class RemoteExportConfig {
 
   @Matches(/^\w+$/, { message: 'must be a resource name: letters, digits and _' })
   name = 'default';
+
+  /** Calls of this export running at once; defaults to the bridge's `maxConcurrentCalls`. */
+  @IsOptional() @IsInt() @Min(1)
+  maxConcurrentCalls?: number;
 }
 
 /** TLS to the broker (files are read by the NATS client). */
@@ -80,7 +84,18 @@ export class BridgeConfig {
   @IsInt() @Min(10)
   reconnectWait = 250;
 
-  /** Send the stack of a remote method's error to the caller. */
+  /**
+   * Send the stack of a remote method's error (with the provider's file paths) to the caller.
+   * Default: on only when `NODE_ENV` is `development`; set `remoteStacks: true` to turn it on
+   * elsewhere (any client allowed on the call subject can read them).
+   */
   @IsBoolean()
-  remoteStacks = true;
+  remoteStacks = process.env.NODE_ENV === 'development';
+
+  /**
+   * Calls each export runs at once; a request past it is refused at once with an `overloaded`
+   * reply (the caller gets a `RemoteOverloadedError`), so a flood cannot queue unbounded work.
+   */
+  @IsInt() @Min(1)
+  maxConcurrentCalls = 256;
 }

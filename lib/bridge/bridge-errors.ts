@@ -108,15 +108,23 @@ export class BridgePayloadError extends AsphaltError {
  * method that is not declared remote. Usually a version skew between consumer and provider.
  */
 export class RemoteRejectedError extends AsphaltError {
-  static override readonly code = 'ASPHALT_REMOTE_REJECTED';
+  static override readonly code: string = 'ASPHALT_REMOTE_REJECTED';
   constructor(
     message: string,
-    /** `malformed`, `too-large`, `not-remote` or `unknown-method`. */
+    /** `malformed`, `too-large`, `not-remote`, `unknown-method` or `overloaded`. */
     readonly reason: string,
     readonly provider: string,
   ) {
     super(message);
   }
+}
+
+/**
+ * The provider refused the call because its export was already running `maxConcurrentCalls` calls
+ * (the method did not run). Retry later, or start more providers.
+ */
+export class RemoteOverloadedError extends RemoteRejectedError {
+  static override readonly code = 'ASPHALT_REMOTE_OVERLOADED';
 }
 
 /** A `@remote` declaration, or a remote key named in a bridge's config, is wrong. */

@@ -120,7 +120,9 @@ export function toBytes(text: string, limit: number, what: string): Uint8Array {
  */
 export function decodeValue(bytes: Uint8Array): unknown {
   const text = decoder.decode(bytes);
-  if (text.includes('"$t"') || text.includes('"__proto__"')) return JSON.parse(text, reviver);
+  // A key `__proto__` is dropped whatever its JSON spelling: literally, or with \u escapes
+  // (`"__proto\u005f_"`), which the text shows as a backslash-u.
+  if (text.includes('"$t"') || text.includes('__proto__') || text.includes('\\u')) return JSON.parse(text, reviver);
   return JSON.parse(text);
 }
 

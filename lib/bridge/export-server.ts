@@ -14,6 +14,18 @@ export interface ExportSettings {
   readonly subjects: Subjects;
   readonly provider: string;
   readonly remoteStacks: boolean;
+  /** Calls running at once; past it a request is refused as `overloaded`. */
+  readonly maxConcurrentCalls: number;
+}
+
+/**
+ * Whether a request's reply subject is one a provider may publish to: a reply inbox (`_INBOX.…`,
+ * the NATS clients' request inboxes), never a subject of the bridge's own layout (`<prefix>.…`):
+ * a forged request whose reply subject is a signal or call subject would make the provider publish
+ * a fake event or request there.
+ */
+export function isReplySubject(reply: string, prefix: string): boolean {
+  return reply.startsWith('_INBOX.') && !reply.startsWith(`${prefix}.`) && !/[\s*>]/.test(reply);
 }
 
 interface SignalLike {
@@ -90,6 +102,8 @@ export class ExportServer {
 
   #receive(msg: Msg): void {
     if (!msg.reply) return; // a request without a reply subject: nobody to answer
+    // Answer only inboxes: never publish where consumers listen for events or providers for calls.
+    if (!isReplySubject(msg.reply, this.#settings.subjects.prefix)) return;
     if (msg.data.length > this.#connection.maxPayload) {
       return this.#reject(msg, 'too-large', `the request is ${msg.data.length} bytes, over maxPayload (${this.#connection.maxPayload})`);
     }
@@ -110,6 +124,14 @@ export class ExportServer {
     const fn = this.#resource[method];
     if (typeof fn !== 'function') {
       return this.#reject(msg, 'unknown-method', `the resource published as ${this.#label} has no method ${method}()`);
+    }
+    if (this.#inflight.size >= this.#settings.maxConcurrentCalls) {
+      return this.#reject(
+        msg,
+        'overloaded',
+        `${this.#label} is running ${this.#inflight.size} calls, its limit (maxConcurrentCalls); retry later, ` +
+          `or start more providers (they share the calls)`,
+      );
     }
     const what = `the result of ${this.#label}.${method}()`;
     const running = Promise.resolve()

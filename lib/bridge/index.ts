@@ -14,6 +14,7 @@ export {
   RemoteCallAbortedError,
   RemoteDeclarationError,
   RemoteError,
+  RemoteOverloadedError,
   RemoteRejectedError,
   RemoteTimeoutError,
 } from './bridge-errors';

@@ -8,7 +8,7 @@ import { encodeValue } from './codec';
  * | --- | --- | --- |
  * | `asphalt.call.<key>.<name>` | consumers (requests, with a reply inbox) | providers, queue group `asphalt.call.<key>.<name>` |
  * | `asphalt.signal.<key>.<name>.<signal>` | providers (one message per event) | consumers |
- * | `_INBOX.>` | providers (replies) | consumers |
+ * | `_INBOX.>` | providers (replies; to `_INBOX.` subjects only, never `<prefix>.…`) | consumers |
  *
  * A request is `{"m": method, "a": [args]}` (`{"m": "$ping"}` asks whether a provider is there); a
  * reply is `{"r": result}`, `{"e": error, "p": provider}` when the method threw, or
@@ -16,6 +16,8 @@ import { encodeValue } from './codec';
  * codec's JSON format. Internal.
  */
 export interface Subjects {
+  /** The subject prefix: everything of the bridge's own layout starts with `<prefix>.`. */
+  readonly prefix: string;
   readonly call: string;
   readonly queue: string;
   signal(name: string): string;
@@ -24,7 +26,7 @@ export interface Subjects {
 /** The subjects of one remote resource. */
 export function subjectsOf(prefix: string, id: string, name: string): Subjects {
   const call = `${prefix}.call.${id}.${name}`;
-  return { call, queue: call, signal: (signal) => `${prefix}.signal.${id}.${name}.${signal}` };
+  return { prefix, call, queue: call, signal: (signal) => `${prefix}.signal.${id}.${name}.${signal}` };
 }
 
 /** The ping request. */

@@ -6,6 +6,7 @@ import {
   NoRemoteProviderError,
   RemoteCallAbortedError,
   RemoteError,
+  RemoteOverloadedError,
   RemoteRejectedError,
   RemoteTimeoutError,
   type RemoteCallSite,
@@ -55,6 +56,9 @@ export async function callRemote(
     if (e !== undefined) throw remoteError(site, e, provider);
     if (x !== undefined) {
       const { reason, message } = (typeof x === 'object' && x !== null ? x : {}) as { reason?: unknown; message?: unknown };
+      if (reason === 'overloaded') {
+        throw new RemoteOverloadedError(`provider ${provider} is overloaded and refused ${label} (it did not run): ${String(message)}`, 'overloaded', provider);
+      }
       throw new RemoteRejectedError(
         `provider ${provider} refused ${label}: ${String(message)}; consumer and provider may run different versions ` +
           `of the @remote declaration of ${target.id}`,

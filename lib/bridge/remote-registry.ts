@@ -33,6 +33,16 @@ const idPattern = /^[A-Za-z_][\w-]*$/;
 /** Method and signal names; a leading `$` is reserved for the bridge's own operations. */
 const memberPattern = /^[A-Za-z_][\w]*$/;
 
+/*
+ * Process-wide on purpose. `@remote` runs when its class's module loads, before and outside any
+ * application, and a declaration describes the key (a module-level value that every application
+ * importing it shares), not an application. Nor can a per-application registry isolate anything
+ * on the wire: an id is a subject token on the broker, so two keys with one id would cross-talk
+ * over any broker they share; a clash is therefore an error when declared. Applications in one
+ * process (or on one broker) that must not reach each other use their own `subjectPrefix` and
+ * broker users (README, "Bridge safety"); a bridge only ever serves and imports the keys its own
+ * config lists.
+ */
 const byId = new Map<string, RemoteDeclaration>();
 const byKey = new Map<ResourceKey<unknown>, RemoteDeclaration>();
 

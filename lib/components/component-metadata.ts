@@ -8,6 +8,7 @@ export interface ProvidesDeclaration {
   readonly key: ResourceKey<unknown>;
   readonly name?: NameSpec;
   readonly description?: string;
+  readonly phase?: 'prepare' | 'start';
 }
 
 /** What `@requires` records (class or property form). */

@@ -19,6 +19,35 @@ const noChildren: readonly ChildDeclaration[] = Object.freeze([]);
  * none, and a field on the base class would cost every instance (and every subclass's shape).
  */
 const declared = new WeakMap<Component, { children: ChildDeclaration[]; aliases: Set<string> }>();
+/**
+ * Components whose place in the tree is settled (the tree builder constructed them), with their
+ * path: `addComponent` on them is an error, since their children have already been built.
+ */
+const built = new WeakMap<Component, string>();
+/** The path of the component being constructed by the tree builder (for messages), if any. */
+let constructing: string | undefined;
+
+/**
+ * Internal (the tree builder's): constructs `cls` at `path`, then marks the instance as placed, so
+ * that a later `addComponent` (from `start()` or `prepare()`) fails instead of being ignored.
+ */
+export function constructComponent<T extends Component>(cls: abstract new (...args: never[]) => T, config: object | undefined, path: string): T {
+  const outer = constructing;
+  constructing = path;
+  try {
+    const instance = (config === undefined ? Reflect.construct(cls, []) : Reflect.construct(cls, [config])) as T;
+    built.set(instance, path);
+    return instance;
+  } finally {
+    constructing = outer;
+  }
+}
+
+/** `component root.app (App)`, or `App` when the path is not known. */
+function describeComponent(component: Component, path: string | undefined): string {
+  const name = component.constructor.name || 'anonymous class';
+  return path === undefined ? `component ${name}` : `component ${path} (${name})`;
+}
 
 /**
  * Base class of every component. Override `prepare(ctx)` to publish what children need before
@@ -51,9 +80,20 @@ export abstract class Component {
           `optionally followed by /name (e.g. 'db' or 'db/replica')`,
       );
     }
+    const placedAt = built.get(this);
+    if (placedAt !== undefined) {
+      throw new ComponentTypeError(
+        `${describeComponent(this, placedAt)}: addComponent('${alias}') was called after the component tree was built ` +
+          `(from start() or prepare()?), so the child would never start; add children in the constructor, ` +
+          `or from config (components: { ${alias.split('/')[0]}: { type: ... } })`,
+      );
+    }
     let own = declared.get(this);
     if (own?.aliases.has(alias)) {
-      throw new ComponentTypeError(`addComponent: a child named '${alias}' was already added; aliases must be unique`);
+      throw new ComponentTypeError(
+        `${describeComponent(this, constructing)}: addComponent: a child named '${alias}' was already added; ` +
+          `aliases must be unique among a component's children (rename one, e.g. '${alias}2' or '${alias.split('/')[0]}/other')`,
+      );
     }
     if (typeof config !== 'object' || config === null || Array.isArray(config)) {
       throw new ComponentTypeError(`addComponent('${alias}'): config must be an object, got ${JSON.stringify(config)}`);

@@ -8,6 +8,11 @@ export interface ProvidesOptions<C = never> {
   /** Defaults to the component's default resource name (`'default'`, or `name` of an alias `type/name`). */
   name?: NameSpec<C>;
   description?: string;
+  /**
+   * Where it is published, so the graph knows before anything runs who can start when. Defaults to
+   * `'prepare'` when the component overrides `prepare()`, else `'start'`.
+   */
+  phase?: 'prepare' | 'start';
 }
 
 /**
@@ -29,6 +34,7 @@ export function provides<C = never>(key: ResourceKey<unknown>, options: Provides
       key: checked,
       name: options.name as NameSpec | undefined,
       description: options.description,
+      phase: options.phase,
     };
     // Class decorators apply bottom-up; unshift keeps the declarations in source order.
     ownMetadata(target).provides.unshift(declaration);

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ComponentTypeError } from '../errors';
+import { closestMatch, editDistance } from '../util/closest-match';
 import { Component, type ComponentType } from './component';
 import { defaultComponentTypes, type ComponentTypeRegistry } from './component-registry';
 import './container-component';
@@ -32,8 +33,10 @@ export function resolveComponentType(
     if (typeof registered === 'string') return resolveComponentType(registered, `${where} (registered type '${type}')`, basedir, registry);
     if (registered) return registered;
     const known = registry.names();
+    const guess = nearName(type, known.map((name) => name.replace(/ \(.*\)$/, '')));
     throw new ComponentTypeError(
-      `${where}: unknown component type '${type}'; ` +
+      `${where}: unknown component type '${type}'` +
+        (guess === undefined ? '; ' : ` (did you mean '${guess}'?); `) +
         (known.length ? `registered types: ${known.join(', ')}; ` : 'no short type names are registered; ') +
         `or name a module export as 'path/to/module:ExportName'`,
     );
@@ -54,8 +57,11 @@ export function resolveComponentType(
   const exported = loaded[exportName];
   if (exported === undefined) {
     const names = Object.keys(loaded).filter((n) => typeof loaded[n] === 'function');
+    const guess = nearName(exportName, names);
     throw new ComponentTypeError(
-      `${where}: module '${specifier}' has no export '${exportName}'` + (names.length ? `; it exports: ${names.join(', ')}` : ''),
+      `${where}: module '${specifier}' has no export '${exportName}'` +
+        (guess === undefined ? '' : ` (did you mean '${specifier}:${guess}'?)`) +
+        (names.length ? `; it exports: ${names.join(', ')}` : ''),
     );
   }
   if (typeof exported !== 'function') {
@@ -64,4 +70,12 @@ export function resolveComponentType(
     );
   }
   return resolveComponentType(exported as ComponentType, where, basedir, registry);
+}
+
+/** The candidate close enough to `word` to be a typo of it (a third of its length, at least 2 edits), if any. */
+function nearName(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length > 200) return undefined;
+  const best = closestMatch(word, candidates);
+  if (best === undefined) return undefined;
+  return editDistance(word.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }

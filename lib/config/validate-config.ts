@@ -38,7 +38,11 @@ export function validateConfig<C extends object>(
     collectUnknownOptions(configClass, input, path, issues);
     // class-transformer constructs the class with no arguments, as `never[]` allows.
     const coerced = coerceStrings(configClass, input);
-    const instance = classTransformer().plainToInstance(configClass as ClassConstructor<C>, coerced, { exposeDefaultValues: true });
+    // Free-form values (mappings and lists of a property with no @Type class) are data: they are
+    // kept out of class-transformer, which reads keys such as `constructor` as the value's class.
+    const { rest, freeForm } = splitFreeForm(configClass, coerced, path, issues);
+    const instance = classTransformer().plainToInstance(configClass as ClassConstructor<C>, rest, { exposeDefaultValues: true });
+    for (const [key, value] of freeForm) (instance as Record<string, unknown>)[key] = value;
     // A config class may declare only defaults; class-validator would call that an unknown value.
     collectViolations(classValidator().validateSync(instance, { forbidUnknownValues: false }), path, issues);
     if (issues.length === 0) return instance;
@@ -104,6 +108,57 @@ export function freshInstance(configClass: ConfigClass): object | undefined {
 
 function isConfigClass(type: unknown): type is ConfigClass {
   return typeof type === 'function' && !builtins.has(type) && configOptionNames(type as ConfigClass).length > 0;
+}
+
+/**
+ * Splits the mappings and lists of properties that have no `@Type` class (free-form data, e.g.
+ * `@Allow() headers`) from the rest, copied as plain data: every key, `constructor` and
+ * `hasOwnProperty` included, is an own data property of a plain object; `__proto__` is an issue.
+ */
+function splitFreeForm(
+  configClass: ConfigClass,
+  input: Record<string, unknown>,
+  path: string,
+  issues: ConfigIssue[],
+): { rest: Record<string, unknown>; freeForm: [string, unknown][] } {
+  let rest: Record<string, unknown> | undefined;
+  const freeForm: [string, unknown][] = [];
+  let typed: Set<string> | undefined;
+  for (const [key, value] of Object.entries(input)) {
+    if (typeof value !== 'object' || value === null || Buffer.isBuffer(value)) continue;
+    typed ??= new Set(typedPropertyNames(configClass));
+    if (typed.has(key)) continue;
+    freeForm.push([key, copyData(value, joinIssuePath(path, key), issues, 0)]);
+    if (rest === undefined) rest = { ...input };
+    delete rest[key];
+  }
+  return { rest: rest ?? input, freeForm };
+}
+
+const MAX_DATA_DEPTH = 200;
+
+/** A copy of plain data (mappings, lists, scalars) with every key an own data property. */
+function copyData(value: unknown, path: string, issues: ConfigIssue[], depth: number): unknown {
+  if (typeof value !== 'object' || value === null || Buffer.isBuffer(value) || value instanceof Date) return value;
+  if (depth > MAX_DATA_DEPTH) {
+    issues.push({ path, message: `nested more than ${MAX_DATA_DEPTH} levels deep` });
+    return null;
+  }
+  if (Array.isArray(value)) return value.map((item, i) => copyData(item, joinIssuePath(path, String(i)), issues, depth + 1));
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') {
+      issues.push({ path: joinIssuePath(path, key), message: 'the key __proto__ is not allowed' });
+      continue;
+    }
+    const item = copyData((value as Record<string, unknown>)[key], joinIssuePath(path, key), issues, depth + 1);
+    Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+  }
+  return copy;
+}
+
+function joinIssuePath(prefix: string, key: string): string {
+  return prefix ? `${prefix}.${key}` : key;
 }
 
 function typedPropertyNames(configClass: ConfigClass): string[] {

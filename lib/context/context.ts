@@ -1,31 +1,35 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Container } from 'inversify';
+import type { Container } from 'inversify';
 import {
   AsyncResourceError,
+  ContextAbortedError,
   ContextStateError,
   InvalidResourceError,
   NoCurrentContextError,
   ResourceConflictError,
-  ResourceNotFoundError,
   TeardownError,
 } from '../errors';
 import { Signal } from '../events/signal';
 import type { ResourceEvent } from '../resources/resource-event';
-import { describeKey, isResourceKey, type ResourceKey } from '../resources/resource-key';
+import { describeKey, type ResourceKey } from '../resources/resource-key';
 import { checkResourceName, DEFAULT_NAME } from '../resources/resource-name';
-import { serviceId, serviceIdsOf } from '../resources/service-id';
-import { closestMatch } from '../util/closest-match';
+import { Announcement } from './announcement';
+import { checkKey, conflict, keysFor, notFound, notYet } from './context-messages';
+import { ContextContainer } from './context-container';
+import type { ContextOwner } from './context-owner';
+import { FactoryBuilds } from './factory-builds';
+import { FactoryRecord } from './factory-record';
+import { abandonClose, announce, attachOwner, closeIfIdle, contextLabel, hasOwnResource, isVisible, openChildren, reportTaskFailure } from './internal';
+import { lookupGeneration } from './lookup-generation';
+import { ResourceRegistry, type RegistryEntry } from './resource-registry';
 import { startServiceTask, type ServiceTaskOptions, type TaskHandle } from './service-task';
 import type { TaskFailedEvent } from './task-failed-event';
-import { Announcement } from './announcement';
-import { describeValue, FactoryRecord, isAsyncFunction, isPromiseLike, type OwnEntry } from './factory-record';
-import { announce, cachesLookups, closeIfIdle, contextLabel, hasOwnResource, isVisible, reportTaskFailure } from './internal';
+import { TeardownStack, type AbandonedTeardown, type TeardownCallback } from './teardown-stack';
+
+export type { TeardownCallback } from './teardown-stack';
 
 /** `open`: usable; `closing`: teardown callbacks are running; `closed`: done. */
 export type ContextState = 'open' | 'closing' | 'closed';
-
-/** Called at teardown with the error that ended the context, or `undefined`. */
-export type TeardownCallback = (error: unknown) => unknown;
 
 /** Options of {@link Context.addResource}. */
 export interface AddResourceOptions<T> {
@@ -44,10 +48,7 @@ export interface AddResourceFactoryOptions<T> {
   types: readonly ResourceKey<T>[];
   name?: string;
   description?: string;
-  /**
-   * Tears the built value down with the context that built it. Without it, a value with
-   * `Symbol.asyncDispose` or `Symbol.dispose` is disposed.
-   */
+  /** Tears the built value down with the context that built it; else `Symbol.asyncDispose`/`dispose` is used. */
   teardown?: (value: T, error: unknown) => unknown;
 }
 
@@ -57,44 +58,42 @@ export interface LookupOptions {
 }
 
 const storage = new AsyncLocalStorage<Context>();
+const closed = Promise.resolve();
 
 /**
  * Holds resources keyed by (key, name) and the callbacks that tear them down. A child context
- * (`ctx.child()`) sees its parent's resources; the parent never sees the child's. Each context is
- * backed by an inversify container, and a child context by a child container.
+ * (`ctx.child()`) sees its parent's resources live; the parent never sees the child's. A facade
+ * over a registry, a teardown stack, the factory values it built, and an inversify container
+ * made only when asked for (`ctx.container`, `ctx.resolve`).
  *
  * @example
- * await using ctx = new Context();
+ * const ctx = new Context();
  * ctx.addResource(new Pool(), { types: [Db] });
- * const db = await ctx.getResource(Db);
+ * await ctx.withChild(async (request) => (await request.getResource(Db)).query('select 1'));
+ * await ctx.close();
  */
 export class Context implements AsyncDisposable {
   readonly parent: Context | undefined;
   #state: ContextState = 'open';
-  #container: Container | undefined;
-  /** What this context itself holds, by service id (one per key and name): values and factory records. */
-  #own: Map<symbol, OwnEntry> | undefined;
-  /** Values visible here (own, parents', built here), by key, for name 'default' ... */
-  #defaults: Map<ResourceKey<unknown>, unknown> | undefined;
-  /** ... and for the other names. */
-  #named: Map<ResourceKey<unknown>, Map<string, unknown>> | undefined;
-  #building: Map<FactoryRecord, Promise<unknown>> | undefined;
-  #announced: Map<symbol, Announcement> | undefined;
-  #teardowns: TeardownCallback[] | undefined;
+  readonly #registry = new ResourceRegistry();
+  #builds: FactoryBuilds | undefined;
+  #teardowns: TeardownStack | undefined;
   #children: Set<Context> | undefined;
+  /** Values found by lookups, valid while `lookupGeneration` equals `#cachedAt`. */
+  #cache: Map<ResourceKey<unknown>, unknown> | undefined;
+  #cachedAt = -1;
+  #container: ContextContainer | undefined;
+  #abort: AbortController | undefined;
+  #owner: ContextOwner | undefined;
   #closing: Promise<void> | undefined;
   #resourceAdded: Signal<ResourceEvent> | undefined;
   #taskFailed: Signal<TaskFailedEvent> | undefined;
   /** Internal: see `labelContext`. */
   [contextLabel]: string | undefined = undefined;
-  /** Internal: whether values found through lookups are kept here (a component's context does not). */
-  [cachesLookups] = true;
 
   constructor(parent?: Context) {
     if (parent !== undefined) {
-      if (!(parent instanceof Context)) {
-        throw new InvalidResourceError(`new Context(parent): parent must be a Context, got ${typeof parent}`);
-      }
+      if (!(parent instanceof Context)) throw new InvalidResourceError(`new Context(parent): parent must be a Context, got ${typeof parent}`);
       parent.#assertState('create a child context', 'open');
       (parent.#children ??= new Set()).add(this);
     }
@@ -104,13 +103,11 @@ export class Context implements AsyncDisposable {
   /** The context the running code belongs to (entered with {@link Context.run}). Throws outside. */
   static current(): Context {
     const ctx = storage.getStore();
-    if (ctx === undefined) {
-      throw new NoCurrentContextError(
-        'there is no current context: this code runs outside ctx.run(...), a component\'s prepare()/start() ' +
-          'and a service task; pass the context explicitly or wrap the call in ctx.run(() => ...)',
-      );
-    }
-    return ctx;
+    if (ctx !== undefined) return ctx;
+    throw new NoCurrentContextError(
+      "there is no current context: this code runs outside ctx.run(...), a component's prepare()/start() " +
+        'and a service task; pass the context explicitly or wrap the call in ctx.run(() => ...)',
+    );
   }
 
   /** Like {@link Context.current}, but `undefined` outside of any context. */
@@ -120,6 +117,19 @@ export class Context implements AsyncDisposable {
 
   get state(): ContextState {
     return this.#state;
+  }
+
+  /** Aborted, with the closing error as its reason, when the context starts closing. */
+  get abortSignal(): AbortSignal {
+    this.#abort ??= new AbortController();
+    if (this.#state !== 'open' && !this.#abort.signal.aborted) this.#abort.abort(this.#closeReason(undefined));
+    return this.#abort.signal;
+  }
+
+  /** This context's inversify container (made on first use, with its parents'); see {@link Context.resolve}. */
+  get container(): Container {
+    this.#assertState('use the container', 'open', 'closing');
+    return this.#containerOf().container;
   }
 
   /** Fires when a resource or factory is added to this context. */
@@ -143,10 +153,29 @@ export class Context implements AsyncDisposable {
   }
 
   /**
+   * Runs `fn(child)` in a new child context (the current one inside `fn`) and closes the child with
+   * what `fn` threw, or cleanly when it returned: the way to scope a unit of work that must roll
+   * back on failure (`await using` cannot see the exception).
+   */
+  async withChild<R>(fn: (child: Context) => R | Promise<R>): Promise<Awaited<R>> {
+    const child = new Context(this);
+    let result: Awaited<R>;
+    try {
+      result = await child.run(() => fn(child));
+    } catch (error) {
+      await child.close(error);
+      throw error;
+    }
+    await child.close();
+    return result;
+  }
+
+  /**
    * Publishes `value` under each of `types` (default: its class) and `name` (default `'default'`).
    * @throws ResourceConflictError when this context already has one of those keys with that name.
    */
   addResource<T>(value: T, options: AddResourceOptions<T> = {}): void {
+    if (this.#owner !== undefined && this.#state !== 'closed') return this.#owner.addResource(value, options);
     this.#assertState('add a resource', 'open', 'closing');
     if (value === null || value === undefined) {
       throw new InvalidResourceError(
@@ -155,34 +184,18 @@ export class Context implements AsyncDisposable {
       );
     }
     const name = checkResourceName(options.name ?? DEFAULT_NAME, 'addResource');
-    const keys = this.#keysFor(value, options.types, 'addResource');
-    const description = options.description;
-    this.#assertFree(keys, name, value, description);
-    const container = this.#containerOrCreate();
-    const own = (this.#own ??= new Map());
-    for (const key of keys) {
-      const id = serviceId(key, name);
-      own.set(id, { value, description });
-      container.bind(id).toConstantValue(value);
-      this.#cache(key, name, value);
-      this.#announced?.get(id)?.fulfil();
-    }
-    if (options.teardown) {
-      const teardown = options.teardown;
-      (this.#teardowns ??= []).push((error) => teardown(value, error));
-    }
+    const keys = keysFor(value, options.types, 'addResource');
+    this.#publish(keys, name, { value, description: options.description });
+    const teardown = options.teardown;
+    if (teardown) this.addTeardownCallback((error) => teardown(value, error));
     this.#resourceAdded?.dispatch({ keys, name, description: options.description, isFactory: false });
   }
 
-  /**
-   * Adds a factory: the first lookup from a context builds the value (sync or async) and keeps it
-   * in that context, so a child context that asks builds its own. Refused once teardown has begun.
-   */
+  /** Adds a factory: each context that asks builds the value (sync or async) once and tears it down. */
   addResourceFactory<T>(factory: () => T | Promise<T>, options: AddResourceFactoryOptions<T>): void {
+    if (this.#owner !== undefined && this.#state !== 'closed') return this.#owner.addResourceFactory(factory, options);
     this.#assertState('add a resource factory', 'open');
-    if (typeof factory !== 'function') {
-      throw new InvalidResourceError(`addResourceFactory: factory must be a function, got ${typeof factory}`);
-    }
+    if (typeof factory !== 'function') throw new InvalidResourceError(`addResourceFactory: factory must be a function, got ${typeof factory}`);
     const name = checkResourceName(options?.name ?? DEFAULT_NAME, 'addResourceFactory');
     if (!options?.types || options.types.length === 0) {
       throw new InvalidResourceError(
@@ -190,18 +203,9 @@ export class Context implements AsyncDisposable {
           '{ types: [Db] }); TypeScript has no run-time return types to read them from',
       );
     }
-    const keys = this.#keysFor(undefined, options.types, 'addResourceFactory');
+    const keys = keysFor(undefined, options.types, 'addResourceFactory');
     const record = new FactoryRecord(factory, keys, name, options.description, options.teardown);
-    const description = options.description;
-    this.#assertFree(keys, name, record, description);
-    const container = this.#containerOrCreate();
-    const own = (this.#own ??= new Map());
-    for (const key of keys) {
-      const id = serviceId(key, name);
-      own.set(id, { value: record, description });
-      container.bind(id).toConstantValue(record);
-      this.#announced?.get(id)?.fulfil();
-    }
+    this.#publish(keys, name, { value: record, description: options.description });
     this.#resourceAdded?.dispatch({ keys, name, description: options.description, isFactory: true });
   }
 
@@ -214,14 +218,16 @@ export class Context implements AsyncDisposable {
   getResource<T>(key: ResourceKey<T>, name: string | undefined, options: { optional: true }): Promise<T | undefined>;
   getResource<T>(key: ResourceKey<T>, name?: string, options?: LookupOptions): Promise<T | undefined>;
   getResource<T>(key: ResourceKey<T>, name?: string, options?: LookupOptions): Promise<T | undefined> {
-    const hit = name === undefined || name === 'default' ? this.#defaults?.get(key) : this.#named?.get(key)?.get(name);
-    return hit !== undefined ? Promise.resolve(hit as T) : this.#lookup(key, name ?? DEFAULT_NAME, options);
+    const hit = (name === undefined || name === DEFAULT_NAME) && this.#cachedAt === lookupGeneration.value ? this.#cache?.get(key) : undefined;
+    if (hit !== undefined) return Promise.resolve(hit as T);
+    const lookup = this.#lookup(key, name ?? DEFAULT_NAME, options);
+    return this.#owner === undefined ? lookup : this.#owner.track(`ctx.getResource(${describeKey(key)} '${name ?? DEFAULT_NAME}')`, lookup);
   }
 
   async #lookup<T>(key: ResourceKey<T>, name: string, options: LookupOptions | undefined): Promise<T | undefined> {
     for (;;) {
-      const found = this.#find(key, name, 'getResource');
-      if (found instanceof FactoryRecord) return (await this.#build(found)) as T;
+      const found = this.#find(key, name);
+      if (found instanceof FactoryRecord) return (await this.#buildsOf().get(found)) as T;
       if (found !== undefined) return found as T;
       const pending = this.#findAnnouncement(key, name);
       if (pending === undefined) return this.#miss(key, name, options);
@@ -237,31 +243,21 @@ export class Context implements AsyncDisposable {
   getResourceNowait<T>(key: ResourceKey<T>, name: string | undefined, options: { optional: true }): T | undefined;
   getResourceNowait<T>(key: ResourceKey<T>, name?: string, options?: LookupOptions): T | undefined;
   getResourceNowait<T>(key: ResourceKey<T>, name?: string, options?: LookupOptions): T | undefined {
-    // Kept tiny so V8 inlines it: only the cache hit is here, the rest is in #lookupNowait.
-    const hit = name === undefined || name === 'default' ? this.#defaults?.get(key) : this.#named?.get(key)?.get(name);
+    // Kept tiny so V8 inlines it: only the cache hit is here.
+    const hit = (name === undefined || name === DEFAULT_NAME) && this.#cachedAt === lookupGeneration.value ? this.#cache?.get(key) : undefined;
     return hit !== undefined ? (hit as T) : this.#lookupNowait(key, name ?? DEFAULT_NAME, options);
   }
 
   #lookupNowait<T>(key: ResourceKey<T>, name: string, options: LookupOptions | undefined): T | undefined {
-    const found = this.#find(key, name, 'getResourceNowait');
+    const found = this.#find(key, name);
     if (found instanceof FactoryRecord) {
-      if (!isAsyncFunction(found.factory)) {
-        const value = this.#build(found);
-        if (!isPromiseLike(value)) return value as T;
-      }
-      throw new AsyncResourceError(
-        `getResourceNowait: ${describeKey(key)} '${name}' comes from an async factory; use ` +
-          `await ctx.getResource(${describeKey(key)}${name === DEFAULT_NAME ? '' : `, '${name}'`}) instead`,
-      );
+      const value = this.#buildsOf().get(found, true);
+      if (value !== undefined) return value as T;
+      throw new AsyncResourceError(notYet(key, name, undefined));
     }
     if (found !== undefined) return found as T;
     const pending = this.#findAnnouncement(key, name);
-    if (pending !== undefined) {
-      throw new AsyncResourceError(
-        `getResourceNowait: ${describeKey(key)} '${name}' is not published yet (${pending.provider} will ` +
-          `provide it); use await ctx.getResource(...) to wait for it`,
-      );
-    }
+    if (pending !== undefined) throw new AsyncResourceError(notYet(key, name, pending.provider));
     return this.#miss(key, name, options);
   }
 
@@ -269,129 +265,131 @@ export class Context implements AsyncDisposable {
   getResources<T>(key: ResourceKey<T>): ReadonlyMap<string, T> {
     this.#assertState('look up resources', 'open', 'closing');
     const result = new Map<string, T>();
-    const chain: Context[] = [];
-    for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) chain.unshift(ctx);
-    for (const ctx of chain) {
-      if (ctx.#own === undefined) continue;
-      for (const [name, id] of serviceIdsOf(key)) {
-        const entry = ctx.#own.get(id);
-        if (entry !== undefined && !(entry.value instanceof FactoryRecord)) result.set(name, entry.value as T);
+    for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) {
+      for (const name of ctx.#registry.names(key)) {
+        const entry = ctx.#registry.get(key, name)!;
+        if (!result.has(name) && !(entry.value instanceof FactoryRecord)) result.set(name, entry.value as T);
       }
     }
-    for (const [name, value] of this.#named?.get(key) ?? []) result.set(name, value as T);
-    const own = this.#defaults?.get(key);
-    if (own !== undefined) result.set(DEFAULT_NAME, own as T);
     return result;
+  }
+
+  /**
+   * Builds an `@injectable()` class whose constructor parameters are marked `@inject(Key)` or
+   * `@inject(Key, 'name')`, from the resources visible here (factories built in this context).
+   * @throws ResourceNotFoundError naming the class, the parameter, the key and the name.
+   */
+  resolve<T>(target: abstract new (...args: never[]) => T): T {
+    this.#assertState('resolve a class', 'open', 'closing');
+    return this.#containerOf().resolve(target);
   }
 
   /** Registers `callback` to run at teardown (LIFO), with the error that ended the context. */
   addTeardownCallback(callback: TeardownCallback): void {
     this.#assertState('add a teardown callback', 'open', 'closing');
-    if (typeof callback !== 'function') {
-      throw new InvalidResourceError(`addTeardownCallback: expected a function, got ${typeof callback}`);
-    }
-    (this.#teardowns ??= []).push(callback);
+    if (typeof callback !== 'function') throw new InvalidResourceError(`addTeardownCallback: expected a function, got ${typeof callback}`);
+    if (this.#owner?.takeTeardown(callback) && this.#state === 'open') return;
+    (this.#teardowns ??= new TeardownStack()).push(callback);
   }
 
-  /**
-   * Runs `fn(signal)` for as long as this context is open. At teardown the signal is aborted (or
-   * `options.teardown` runs) and the task is awaited, in LIFO order with the teardown callbacks.
-   */
+  /** Runs `fn(signal)` while this context is open; at teardown the signal is aborted and the task awaited. */
   startServiceTask(name: string, fn: (signal: AbortSignal) => unknown, options?: ServiceTaskOptions): TaskHandle {
     this.#assertState('start a service task', 'open');
     return startServiceTask(this, name, fn, options);
   }
 
   /**
-   * Closes open child contexts, then runs every teardown callback last-in-first-out, one at a
-   * time, each with `error`. All run even when some throw; the failures are thrown together as a
-   * {@link TeardownError}. Calling it again returns the same promise.
+   * Closes open child contexts (with a `ContextAbortedError`: their work did not finish), then runs
+   * every teardown callback last-in-first-out, each with `error`. All run even when some throw; the
+   * failures are thrown together as a {@link TeardownError}. Calling it again returns the same promise.
    */
   close(error?: unknown): Promise<void> {
+    if (this.#closing === undefined && this[closeIfIdle](error)) return this.#closing!;
     return (this.#closing ??= this.#teardown(error));
   }
 
+  /** Closes as a success: `await using` cannot see an exception (use {@link Context.withChild} for that). */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
 
   async #teardown(error: unknown): Promise<void> {
     this.#state = 'closing';
+    this.#abort?.abort(this.#closeReason(error));
     const failures: unknown[] = [];
-    for (const child of [...(this.#children ?? [])].reverse()) {
-      try {
-        await child.close(error);
-      } catch (failure) {
-        failures.push(failure);
-      }
+    const stack = (this.#teardowns ??= new TeardownStack());
+    for (const child of this.#children ?? []) {
+      stack.push(function closeChildContext() {
+        return child.close(new ContextAbortedError('its parent context closed before it did', 'parent-closing', { cause: error }));
+      });
     }
-    for (const pending of this.#announced?.values() ?? []) {
-      if (!pending.settled) pending.fail(error ?? new ContextStateError('the context closed before it was published'));
-    }
-    const callbacks = this.#teardowns ?? [];
-    for (let callback = callbacks.pop(); callback; callback = callbacks.pop()) {
-      try {
-        await this.run(() => callback(error));
-      } catch (failure) {
-        failures.push(failure);
-      }
-    }
-    this.#state = 'closed';
-    this.#defaults = undefined;
-    this.#named = undefined;
-    this.#building = undefined;
-    if (this.parent) this.parent.#forget(this);
+    for (const pending of this.#registry.pendingAnnouncements()) pending.fail(error ?? new ContextStateError('the context closed before it was published'));
+    failures.push(...(await stack.run(error, (fn) => this.run(fn))));
+    this.#finish();
     if (failures.length > 0) {
       const list = failures.map((f, i) => `  ${i + 1}. ${f instanceof Error ? `${f.name}: ${f.message}` : String(f)}`);
       throw new TeardownError(failures, `${failures.length} teardown step(s) failed:\n${list.join('\n')}`);
     }
   }
 
+  #finish(): void {
+    this.#state = 'closed';
+    this.#cache = undefined;
+    this.#builds = undefined;
+    if (this.parent !== undefined) this.parent.#children?.delete(this);
+  }
+
+  #closeReason(error: unknown): unknown {
+    return error ?? new ContextStateError('the context is closing');
+  }
+
   /** Internal: promise that `key`/`name` will be published here, so `getResource` waits for it. */
   [announce](key: ResourceKey<unknown>, name: string, provider: string): Announcement {
     this.#assertState('announce a resource', 'open');
-    const id = serviceId(key, name);
-    const existing = this.#announced?.get(id);
+    const existing = this.#registry.announcement(key, name);
     if (existing !== undefined && !existing.settled) {
-      throw new ResourceConflictError(
-        `${describeKey(key)} '${name}' is announced by both ${existing.provider} and ${provider}; ` +
-          `give one of them another resource name`,
-      );
+      throw new ResourceConflictError(`${describeKey(key)} '${name}' is announced by both ${existing.provider} and ${provider}; give one of them another resource name`);
     }
     const announcement = new Announcement(provider, key, name);
-    (this.#announced ??= new Map()).set(id, announcement);
-    if (this.#own?.has(id)) announcement.fulfil();
+    this.#registry.setAnnouncement(key, name, announcement);
+    if (this.#registry.get(key, name) !== undefined) announcement.fulfil();
     return announcement;
   }
 
-  /**
-   * Internal: closes the context at once, without a promise chain, when its teardown has nothing
-   * to run (no callbacks, no open children, no pending announcements). False when it has work.
-   */
-  [closeIfIdle](_error: unknown): boolean {
+  /** Internal: closes at once, synchronously, when there is nothing to tear down. */
+  [closeIfIdle](error: unknown): boolean {
     if (this.#closing !== undefined) return this.#state === 'closed';
-    if ((this.#teardowns?.length ?? 0) > 0 || (this.#children?.size ?? 0) > 0) return false;
-    for (const pending of this.#announced?.values() ?? []) if (!pending.settled) return false;
-    this.#state = 'closed';
-    this.#closing = Promise.resolve();
-    this.#defaults = undefined;
-    this.#named = undefined;
-    this.#building = undefined;
-    if (this.parent) this.parent.#forget(this);
+    if ((this.#teardowns?.size ?? 0) > 0 || (this.#children?.size ?? 0) > 0) return false;
+    for (const _ of this.#registry.pendingAnnouncements()) return false;
+    this.#abort?.abort(this.#closeReason(error));
+    this.#closing = closed;
+    this.#finish();
     return true;
+  }
+
+  /** Internal: stops waiting for a close in progress; the rest of its callbacks are called anyway. */
+  [abandonClose](): AbandonedTeardown | undefined {
+    return this.#teardowns?.abandon();
+  }
+
+  /** Internal: the open child contexts. */
+  [openChildren](): readonly Context[] {
+    return [...(this.#children ?? [])];
+  }
+
+  /** Internal: hands publishing and teardown decisions to `owner` (a component's context). */
+  [attachOwner](owner: ContextOwner): void {
+    this.#owner = owner;
   }
 
   /** Internal: whether this context itself (not a parent) holds `key`/`name`. */
   [hasOwnResource](key: ResourceKey<unknown>, name: string): boolean {
-    return this.#own?.has(serviceId(key, name)) ?? false;
+    return this.#registry.get(key, name) !== undefined;
   }
 
   /** Internal: whether a value or factory for `key`/`name` is held here or in a parent (runs no factory). */
   [isVisible](key: ResourceKey<unknown>, name: string): boolean {
-    const id = serviceId(key, name);
-    for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) {
-      if (ctx.#own?.has(id)) return true;
-    }
+    for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) if (ctx.#registry.get(key, name) !== undefined) return true;
     return false;
   }
 
@@ -411,135 +409,44 @@ export class Context implements AsyncDisposable {
   #assertState(action: string, ...allowed: ContextState[]): void {
     if (allowed.includes(this.#state)) return;
     throw new ContextStateError(
-      `cannot ${action}: the context is ${this.#state}` +
-        (this.#state === 'closing' ? ' (its teardown is running)' : '') +
-        '; do this while the context is open, or use a new context',
+      `cannot ${action}: the context is ${this.#state}${this.#state === 'closing' ? ' (its teardown is running)' : ''}; ` +
+        'do this while the context is open, or use a new context',
     );
   }
 
-  #keysFor(value: unknown, types: readonly unknown[] | undefined, where: string): ResourceKey<unknown>[] {
-    if (types === undefined || types.length === 0) {
-      const ctor = (value as { constructor?: unknown }).constructor;
-      if (typeof value !== 'object' || typeof ctor !== 'function' || ctor === Object) {
-        throw new InvalidResourceError(
-          `${where}: cannot tell which key to publish ${describeValue(value, undefined)} under; pass ` +
-            `{ types: [SomeClass] } or a token, e.g. { types: [token<Config>('Config')] }`,
-        );
-      }
-      return [ctor as ResourceKey<unknown>];
-    }
-    for (const key of types) {
-      if (!isResourceKey(key)) {
-        throw new InvalidResourceError(
-          `${where}: ${String(key)} is not a resource key; use a class or a token created with token<T>('Id')`,
-        );
-      }
-    }
-    return types.length === 1 ? (types as ResourceKey<unknown>[]) : [...new Set(types as ResourceKey<unknown>[])];
-  }
-
-  #assertFree(keys: readonly ResourceKey<unknown>[], name: string, value: unknown, description: string | undefined): void {
+  #publish(keys: readonly ResourceKey<unknown>[], name: string, entry: RegistryEntry): void {
     for (const key of keys) {
-      const existing = this.#own?.get(serviceId(key, name));
-      if (existing !== undefined) {
-        throw new ResourceConflictError(
-          `this context already has ${describeKey(key)} '${name}' (${describeValue(existing.value, existing.description)}); ` +
-            `${describeValue(value, description)} was not added. Publish it under another name ({ name: 'other' }) or in a child context`,
-        );
+      const existing = this.#registry.get(key, name);
+      if (existing !== undefined) throw conflict(key, name, existing, entry.value, entry.description);
+    }
+    for (const key of keys) {
+      this.#registry.set(key, name, entry);
+      this.#registry.announcement(key, name)?.fulfil();
+    }
+  }
+
+  /** The value (cached here) or factory record visible from this context: the nearest in the chain. */
+  #find(key: ResourceKey<unknown>, name: string): unknown {
+    this.#assertState('look up a resource', 'open', 'closing');
+    checkKey(key, 'getResource');
+    if (typeof name !== 'string') checkResourceName(name, 'getResource');
+    for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) {
+      const entry = ctx.#registry.get(key, name);
+      if (entry === undefined) continue;
+      if (entry.value instanceof FactoryRecord || name !== DEFAULT_NAME || this.#owner !== undefined) return entry.value;
+      if (this.#cachedAt !== lookupGeneration.value) {
+        this.#cache = undefined;
+        this.#cachedAt = lookupGeneration.value;
       }
+      (this.#cache ??= new Map()).set(key, entry.value);
+      return entry.value;
     }
-  }
-
-  #cache(key: ResourceKey<unknown>, name: string, value: unknown): void {
-    if (name === DEFAULT_NAME) {
-      (this.#defaults ??= new Map()).set(key, value);
-      return;
-    }
-    const named = (this.#named ??= new Map());
-    let byName = named.get(key);
-    if (byName === undefined) named.set(key, (byName = new Map()));
-    byName.set(name, value);
-  }
-
-  /** This context's container, created (with its ancestors' containers) on its first binding. */
-  #containerOrCreate(): Container {
-    return (this.#container ??= new Container(
-      this.parent ? { parent: this.parent.#containerOrCreate() } : undefined,
-    ));
-  }
-
-  /**
-   * The context lookups from here go through: the nearest one in the chain with a container. A
-   * context that binds nothing itself (a component's context, a request's) needs no container of
-   * its own, which keeps inversify from invalidating thousands of child-container caches on every
-   * publish.
-   */
-  #binder(): Context | undefined {
-    for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) if (ctx.#container) return ctx;
     return undefined;
   }
 
-  #forget(child: Context): void {
-    this.#children?.delete(child);
-  }
-
-  /** The value (cached here) or factory record visible from this context, through inversify. */
-  #find(key: ResourceKey<unknown>, name: string, where: string): unknown {
-    this.#assertState('look up a resource', 'open', 'closing');
-    if (!isResourceKey(key)) {
-      throw new InvalidResourceError(
-        `${where}: ${String(key)} is not a resource key; use a class or a token created with token<T>('Id')`,
-      );
-    }
-    if (typeof name !== 'string') checkResourceName(name, where);
-    const binder = this.#binder();
-    if (binder === undefined) return undefined;
-    const id = serviceId(key, name);
-    // The binder's own value is what its container would answer with: no need to ask inversify.
-    // Inversify resolves everything else (values of outer contexts, factories, shadowing).
-    const own = binder === this ? undefined : binder.#own?.get(id);
-    const found: unknown =
-      own !== undefined && !(own.value instanceof FactoryRecord) ? own.value : binder.#container!.get(id, { optional: true });
-    if (found !== undefined && !(found instanceof FactoryRecord) && this[cachesLookups]) this.#cache(key, name, found);
-    return found;
-  }
-
-  #build(record: FactoryRecord): unknown {
-    const inFlight = this.#building?.get(record);
-    if (inFlight !== undefined) return inFlight;
-    const store = (value: unknown): unknown => {
-      this.#building?.delete(record);
-      if (value === null || value === undefined) {
-        throw new InvalidResourceError(
-          `the factory for ${record.keys.map(describeKey).join(', ')} '${record.name}' returned ${value}; ` +
-            'a factory must return a value',
-        );
-      }
-      for (const key of record.keys) this.#cache(key, record.name, value);
-      const teardown = record.teardown as ((value: unknown, error: unknown) => unknown) | undefined;
-      const teardowns = (this.#teardowns ??= []);
-      if (teardown) teardowns.push((error) => teardown(value, error));
-      else if (typeof value === 'object') {
-        const disposable = value as Partial<AsyncDisposable & Disposable>;
-        const dispose = disposable[Symbol.asyncDispose] ?? disposable[Symbol.dispose];
-        if (typeof dispose === 'function') teardowns.push(() => dispose.call(value));
-      }
-      return value;
-    };
-    const result = this.run(record.factory);
-    if (!isPromiseLike(result)) return store(result);
-    const promise = Promise.resolve(result).then(store, (failure: unknown) => {
-      this.#building?.delete(record);
-      throw failure;
-    });
-    (this.#building ??= new Map()).set(record, promise);
-    return promise;
-  }
-
   #findAnnouncement(key: ResourceKey<unknown>, name: string): Announcement | undefined {
-    const id = serviceId(key, name);
     for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) {
-      const pending = ctx.#announced?.get(id);
+      const pending = ctx.#registry.announcement(key, name);
       if (pending !== undefined) return pending;
     }
     return undefined;
@@ -548,16 +455,26 @@ export class Context implements AsyncDisposable {
   #miss(key: ResourceKey<unknown>, name: string, options: LookupOptions | undefined): undefined {
     if (options?.optional) return undefined;
     const names = new Set<string>();
+    for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) for (const n of ctx.#registry.names(key)) names.add(n);
+    throw notFound(key, name, names);
+  }
+
+  #buildsOf(): FactoryBuilds {
+    return (this.#builds ??= new FactoryBuilds(this, (callback) => (this.#teardowns ??= new TeardownStack()).push(callback)));
+  }
+
+  #containerOf(): ContextContainer {
+    return (this.#container ??= new ContextContainer({
+      parentContainer: this.parent === undefined ? undefined : this.parent.#containerOf(),
+      visibleEntries: () => this.#visibleEntries(),
+      lookupNowait: (key, name) => this.getResourceNowait(key, name),
+      isVisible: (key, name) => this[isVisible](key, name),
+    }));
+  }
+
+  *#visibleEntries(): IterableIterator<[ResourceKey<unknown>, string, RegistryEntry, boolean]> {
     for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) {
-      for (const [n, id] of serviceIdsOf(key)) if (ctx.#own?.has(id)) names.add(n);
+      for (const [key, name, entry] of ctx.#registry.entries()) yield [key, name, entry, ctx === this];
     }
-    const keyText = describeKey(key);
-    const hint =
-      names.size > 0
-        ? `names that exist for ${keyText}: ${[...names].sort().map((n) => `'${n}'`).join(', ')}; did you mean ` +
-          `'${closestMatch(name, [...names])}'?`
-        : `nothing is published under ${keyText} in this context or its parents; add it with ` +
-          `ctx.addResource(value, { types: [${keyText}] }), or declare a component that @provides(${keyText})`;
-    throw new ResourceNotFoundError(`no resource ${keyText} named '${name}': ${hint}`, keyText, name);
   }
 }

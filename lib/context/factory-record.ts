@@ -11,13 +11,6 @@ export class FactoryRecord {
   ) {}
 }
 
-/** What a context itself holds under one key and name: a value or a factory record. */
-export interface OwnEntry {
-  readonly value: unknown;
-  /** As given to addResource / addResourceFactory; messages fall back to {@link describeValue}. */
-  readonly description: string | undefined;
-}
-
 /** Whether `fn` is declared `async` (its result is a promise without calling it). */
 export const isAsyncFunction = (fn: () => unknown): boolean => fn.constructor?.name === 'AsyncFunction';
 

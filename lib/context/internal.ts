@@ -7,10 +7,11 @@ export const reportTaskFailure = Symbol('asphalt.reportTaskFailure');
 export const hasOwnResource = Symbol('asphalt.hasOwnResource');
 export const isVisible = Symbol('asphalt.isVisible');
 export const closeIfIdle = Symbol('asphalt.closeIfIdle');
+/** Makes a `ContextOwner` decide publishing and teardown for the context (a component's context). */
+export const attachOwner = Symbol('asphalt.attachOwner');
+/** Stops waiting for a close in progress (a stop timeout): see `TeardownStack.abandon`. */
+export const abandonClose = Symbol('asphalt.abandonClose');
+/** The open child contexts. */
+export const openChildren = Symbol('asphalt.openChildren');
 /** The context's label for the blocked-loop detector (`labelContext`): a slot, not a WeakMap entry. */
 export const contextLabel = Symbol('asphalt.label');
-/**
- * Whether a context keeps the values its lookups find. A component's context does not: it looks each
- * requirement up once or twice during startup, and a cache per component would outlive that.
- */
-export const cachesLookups = Symbol('asphalt.cachesLookups');

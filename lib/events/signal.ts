@@ -194,14 +194,14 @@ export class Signal<T> {
         handler(error, event);
         return;
       } catch (handlerError) {
-        process.emitWarning(
+        warn(
           new AsphaltError(`${this.#describe()}: onListenerError threw while reporting a listener failure`, {
             cause: handlerError,
           }),
         );
       }
     }
-    process.emitWarning(
+    warn(
       new AsphaltError(
         `${this.#describe()}: a listener failed (threw or rejected) while handling an event; the other ` +
           `listeners still received it. See the cause, or pass onListenerError to handle such failures.`,
@@ -212,5 +212,31 @@ export class Signal<T> {
 
   #describe(): string {
     return this.#name === undefined ? 'Signal (unnamed)' : `Signal ${JSON.stringify(this.#name)}`;
+  }
+}
+
+/**
+ * `process.emitWarning(error)`, in any realm: Node checks `instanceof Error` against its own
+ * realm's `Error`, so an error made in another one (a jest sandbox, a `vm` context) is a TypeError.
+ * Then the warning is emitted as text with the error's code and stack as its detail (the cause's
+ * stack included); a warning that still cannot be emitted is written to stderr. Never throws: a
+ * dispatch must reach the other listeners.
+ */
+function warn(error: AsphaltError): void {
+  try {
+    process.emitWarning(error);
+    return;
+  } catch {
+    // another realm's Error: fall through to the text form
+  }
+  const cause = error.cause instanceof Object && 'stack' in error.cause ? String((error.cause as { stack?: unknown }).stack) : String(error.cause);
+  try {
+    process.emitWarning(error.message, { type: 'AsphaltWarning', code: error.code, detail: `cause: ${cause}` });
+  } catch {
+    try {
+      process.stderr.write(`(asphalt warning) ${error.message}\ncause: ${cause}\n`);
+    } catch {
+      // nowhere left to report it
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { Component, type ComponentType } from '../components/component';
+import { Component, constructComponent, type ComponentType } from '../components/component';
 import { componentMetadata, type NameSpec } from '../components/component-metadata';
 import { configClassOf } from '../components/config-class-of';
 import { childDeclarations } from '../components/internal';
@@ -142,7 +142,7 @@ function instantiate(type: ComponentType, plain: PlainConfig, place: Place): Com
 
   let instance: Component;
   try {
-    instance = config === undefined ? Reflect.construct(cls, []) : Reflect.construct(cls, [config]);
+    instance = constructComponent(cls, config, path);
   } catch (error) {
     report(problems, path,
       error instanceof AsphaltError
@@ -162,9 +162,10 @@ function instantiate(type: ComponentType, plain: PlainConfig, place: Place): Com
     report(problems, path, new ConfigError([{ path: join(configPath, 'isolated'), message: 'expected true or false' }]));
   }
   const provides: Provision[] = [];
+  const overridesPrepare = instance.prepare !== Component.prototype.prepare;
   for (const p of meta.provides) {
     const name = resourceName(p.name, '@provides', p.key, config, cls, place);
-    if (name !== undefined) provides.push({ key: p.key, name, description: p.description });
+    if (name !== undefined) provides.push({ key: p.key, name, description: p.description, phase: p.phase ?? (overridesPrepare ? 'prepare' : 'start') });
   }
   const requires: Requirement[] = [];
   // A class-level @requires repeated by a property @requires of the same resource is one requirement.
@@ -191,7 +192,7 @@ function instantiate(type: ComponentType, plain: PlainConfig, place: Place): Com
     startTimeout,
     stopTimeout,
     isolated: isolatedValue === true,
-    hasPrepare: instance.prepare !== Component.prototype.prepare,
+    hasPrepare: overridesPrepare,
   };
 
   for (const child of plain.components === undefined && instance[childDeclarations]().length === 0 ? [] : childrenOf(instance, plain, place)) {
@@ -329,4 +330,5 @@ function childrenOf(instance: Component, plain: PlainConfig, place: Place): Chil
   }
   return [...specs.values()];
 }
+
 

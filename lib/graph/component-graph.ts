@@ -2,9 +2,9 @@ import { DependencyCycleError, InvalidArgumentError } from '../errors';
 import { describeKey, type ResourceKey } from '../resources/resource-key';
 import { DEFAULT_NAME } from '../resources/resource-name';
 import { editDistance } from '../util/closest-match';
-import { countCyclicComponents, findCycles } from './find-cycles';
 import { toDot, toMermaid } from './graph-export';
 import type { ComponentState, ComponentTimings, GraphEdge, GraphNode } from './graph-types';
+import { PhaseGraph, phaseGraph } from './phase-graph';
 
 /** The chain of components that decided how long startup took; see {@link ComponentGraph.criticalPath}. */
 export interface CriticalPath {
@@ -69,6 +69,7 @@ export class ComponentGraph {
   #edgesOutIndex: Map<string, GraphEdge[]> | undefined;
   #providersIndex: Map<ResourceKey<unknown>, Map<string, GraphNode[]>> | undefined;
   #levels: Map<string, number> | undefined;
+  #phases: PhaseGraph | undefined;
 
   constructor(nodes: readonly GraphNode[], edges: readonly GraphEdge[]) {
     if (nodes.length === 0) throw new InvalidArgumentError('ComponentGraph: a graph needs at least its root component');
@@ -87,6 +88,11 @@ export class ComponentGraph {
       this.#known(edge.provider, 'edge provider');
       this.#known(edge.consumer, 'edge consumer');
     }
+  }
+
+  /** Internal: the one graph of prepare/start steps (see `PhaseGraph`). */
+  get [phaseGraph](): PhaseGraph {
+    return (this.#phases ??= new PhaseGraph([...this.nodes.values()], this.edges));
   }
 
   get #order(): Map<string, number> {
@@ -164,15 +170,16 @@ export class ComponentGraph {
   }
 
   /**
-   * Start levels: a component comes after every provider it requires and after all its children
-   * (its `start()` runs once they have started). Level 0 holds the components with neither; each
-   * level is in tree pre-order. An edge from an ancestor (published in its `prepare()`) does not
-   * order. Throws `DependencyCycleError` if the graph has a cycle.
+   * Start levels: a component comes after every provider it requires (after the provider's
+   * `prepare()` when the edge says it publishes there, else after its `start()`) and after all its
+   * children (its `start()` runs once they have started). Level 0 holds the components with
+   * neither; each level is in tree pre-order. The same graph of prepare/start steps decides the
+   * cycle check, the critical path and the stop order. Throws `DependencyCycleError` on a cycle.
    */
   startOrder(): string[][] {
     const levels: string[][] = [];
     for (const [path, level] of this.#computeLevels()) (levels[level] ??= []).push(path);
-    return levels;
+    return levels.filter((level) => level !== undefined);
   }
 
   /**
@@ -288,64 +295,40 @@ export class ComponentGraph {
       .filter((provider) => !this.#isAncestor(provider, path));
   }
 
-  /** What `path` waits for before its `start()` completes: providers by edges, then children. */
-  #waitsFor(path: string): string[] {
-    return [...new Set([...this.#providersBefore(path), ...this.nodes.get(path)!.children])];
-  }
-
-  /** Longest-path levels by Kahn's algorithm, in tree pre-order. */
+  /** Start levels from the phase graph, in tree pre-order. */
   #computeLevels(): Map<string, number> {
     if (this.#levels) return this.#levels;
-    const pending = new Map<string, number>();
-    const waiters = new Map<string, string[]>();
-    const level = new Map<string, number>();
-    const ready: string[] = [];
-    for (const path of this.nodes.keys()) waiters.set(path, []);
-    for (const path of this.nodes.keys()) {
-      const waitsFor = this.#waitsFor(path);
-      pending.set(path, waitsFor.length);
-      level.set(path, 0);
-      for (const dependency of waitsFor) waiters.get(dependency)!.push(path);
-      if (waitsFor.length === 0) ready.push(path);
-    }
-    for (let head = 0; head < ready.length; head++) {
-      const path = ready[head]!;
-      for (const waiter of waiters.get(path)!) {
-        level.set(waiter, Math.max(level.get(waiter)!, level.get(path)! + 1));
-        pending.set(waiter, pending.get(waiter)! - 1);
-        if (pending.get(waiter) === 0) ready.push(waiter);
-      }
-    }
-    if (ready.length < this.nodes.size) throw this.#cycleError(pending);
-    const sorted = new Map([...this.nodes.keys()].map((path) => [path, level.get(path)!]));
-    this.#levels = sorted;
-    return sorted;
+    const levels = this[phaseGraph].levels();
+    if (levels === undefined) throw this.#cycleError();
+    const paths = [...this.nodes.keys()];
+    this.#levels = new Map(paths.map((path, i) => [path, levels[i]!]));
+    return this.#levels;
   }
 
-  #cycleError(pending: ReadonlyMap<string, number>): DependencyCycleError {
-    const stuck = [...pending].filter(([, count]) => count > 0).map(([path]) => path);
-    const waitsFor = (path: string): string[] => this.#waitsFor(path);
-    const cycles = findCycles(stuck, waitsFor, 3);
-    const more = countCyclicComponents(stuck, waitsFor) - cycles.length;
-    const lines = cycles.map((cycle) => `  ${[...cycle, cycle[0]].join(' -> ')}`);
+  #cycleError(): DependencyCycleError {
+    const { cycles, more } = this[phaseGraph].cycles(3);
+    const lines = cycles.map((cycle) => `  ${cycle.path.join(' -> ')}\n${cycle.reasons.map((r) => `    - ${r}`).join('\n')}`);
     if (more > 0) lines.push(`  ... and ${more} more`);
     return new DependencyCycleError(
-      `The component graph has a dependency cycle, so it has no start order ` +
-        `(each component waits for the next: a provider it requires, or a child):\n${lines.join('\n')}`,
-      [...cycles[0]!, cycles[0]![0]!],
+      `The component graph has a dependency cycle, so it has no start order:\n${lines.join('\n')}`,
+      [...cycles[0]!.path],
     );
   }
 
   #longestChain(): string[] {
     const levels = this.#computeLevels();
+    const paths = [...this.nodes.keys()];
     let top = this.root.path;
     for (const [path, level] of levels) if (level > levels.get(top)!) top = path;
     const chain = [top];
     for (let level = levels.get(top)!; level > 0; level--) {
-      const below = this.#waitsFor(chain[chain.length - 1]!)
-        .filter((path) => levels.get(path) === level - 1)
-        .sort((a, b) => this.#order.get(a)! - this.#order.get(b)!);
-      chain.push(below[0]!);
+      const current = this.#order.get(chain[chain.length - 1]!)!;
+      const below = this[phaseGraph]
+        .waitsFor(current)
+        .filter((i) => levels.get(paths[i]!) === level - 1)
+        .sort((a, b) => a - b);
+      if (below.length === 0) break;
+      chain.push(paths[below[0]!]!);
     }
     return chain.reverse();
   }

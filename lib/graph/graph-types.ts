@@ -9,6 +9,8 @@ export interface ResourceRef {
 /** A resource a component declares it will publish (`@provides`). */
 export interface Provision extends ResourceRef {
   readonly description?: string;
+  /** Where it is published: as declared (`@provides(..., { phase })`), else as the graph assumes. */
+  readonly phase?: 'prepare' | 'start';
 }
 
 /** A resource a component declares it needs before it can prepare (`@requires`). */
@@ -70,4 +72,9 @@ export interface GraphEdge {
   readonly consumer: string;
   readonly resource: ResourceRef;
   readonly optional: boolean;
+  /**
+   * When the provider publishes it, as far as the graph can tell before anything runs: `'prepare'`
+   * when the provider overrides `prepare()`, else `'start'` (the default).
+   */
+  readonly publishedIn?: 'prepare' | 'start';
 }

@@ -9,10 +9,11 @@ import {
   MissingProviderError,
 } from '../errors';
 import { describeKey } from '../resources/resource-key';
+import { closestMatch, editDistance } from '../util/closest-match';
 import { serviceId } from '../resources/service-id';
 import { buildTree, componentOfProblem, type BuildTreeOptions, type ComponentRecord } from './build-tree';
 import { ComponentGraph } from './component-graph';
-import { countCyclicComponents, findCycles } from './find-cycles';
+import { phaseGraph } from './phase-graph';
 import type { GraphEdge, GraphNode, Requirement } from './graph-types';
 
 /** Options of {@link resolveGraph} (and of `bootstrap`). */
@@ -119,6 +120,7 @@ export function resolveGraph(root: ComponentType, config?: unknown, options: Res
           consumer: record.path,
           resource: requirement, // a Requirement is a ResourceRef
           optional: requirement.optional,
+          publishedIn: provider.provides.find((p) => p.key === requirement.key && p.name === requirement.name)?.phase ?? 'start',
         });
       }
     }
@@ -137,9 +139,13 @@ export function resolveGraph(root: ComponentType, config?: unknown, options: Res
     if (requirement.optional) return undefined;
     const keyText = describeKey(requirement.key);
     const otherNames = providedAs(requirement.key);
+    const near = nearProvision(records, requirement);
     problems.push(
       new MissingProviderError(
-        `${record.path} requires ${keyText} '${requirement.name}', but nothing provides it ` +
+        (near === undefined
+          ? `${record.path} requires ${keyText} '${requirement.name}', but nothing provides it `
+          : `${record.path} requires ${keyText} '${requirement.name}': did you mean '${near.name}'? ${near.path} provides it. ` +
+            `Nothing provides '${requirement.name}' `) +
           `(looked in ${searched.map(scopeText).join(', then ')}` +
           `${options.context ? ', then the bootstrap context' : ''}). ` +
           (otherNames.length > 0 ? `${keyText} is provided as ${otherNames.join(', ')}. ` : '') +
@@ -152,9 +158,6 @@ export function resolveGraph(root: ComponentType, config?: unknown, options: Res
     );
     return undefined;
   }
-
-  problems.push(...findDependencyCycles(records, providers));
-  if (problems.length > 0) throw graphError(problems);
 
   const nodes: GraphNode[] = records.map((record) => ({
     path: record.path,
@@ -169,128 +172,34 @@ export function resolveGraph(root: ComponentType, config?: unknown, options: Res
     state: 'created',
     timings: {},
   }));
-  return { graph: new ComponentGraph(nodes, edges), root: tree, records, providers, enclosingScope: enclosing };
+  const graph = new ComponentGraph(nodes, edges);
+  const { cycles, more } = graph[phaseGraph].cycles(MAX_LISTED);
+  for (const cycle of cycles) {
+    problems.push(new DependencyCycleError(`dependency cycle: ${cycle.path.join(' -> ')}\n${cycle.reasons.map((r) => `  - ${r}`).join('\n')}`, [...cycle.path]));
+  }
+  if (more > 0) problems.push(new DependencyCycleError(`... and ${more} more independent cycle(s)`, []));
+  if (problems.length > 0) throw graphError(problems);
+  return { graph, root: tree, records, providers, enclosingScope: enclosing };
 }
 
 function scopeText(scope: string): string {
   return scope === '' ? 'the root scope' : `the isolated scope of ${scope}`;
 }
 
-/**
- * The start order as a graph of phases: `P:path` (prepare done) and `S:path` (start done). A
- * parent prepares before its children and starts after them; a consumer prepares after its
- * provider has published, which is the provider's prepare() if it has one, else its start().
- */
-function findDependencyCycles(
-  records: readonly ComponentRecord[],
-  providers: ReadonlyMap<ComponentRecord, readonly ProviderRef[]>,
-): DependencyCycleError[] {
-  if (!hasPhaseCycle(records, providers)) return [];
-  const successors = new Map<string, string[]>();
-  const reasons = new Map<string, string>();
-  const link = (from: string, to: string, reason: string): void => {
-    const list = successors.get(from);
-    if (list === undefined) successors.set(from, [to]);
-    else list.push(to);
-    if (!reasons.has(`${from}>${to}`)) reasons.set(`${from}>${to}`, reason);
-  };
-  const ids: string[] = [];
+/** The provision of the same key whose name is one typo away from the requirement's, if any. */
+function nearProvision(records: readonly ComponentRecord[], requirement: Requirement): { name: string; path: string } | undefined {
+  const candidates: { name: string; path: string }[] = [];
   for (const record of records) {
-    ids.push(`P:${record.path}`, `S:${record.path}`);
-    link(`P:${record.path}`, `S:${record.path}`, '');
-    for (const child of record.children) {
-      link(`P:${record.path}`, `P:${child.path}`, `${child.path} prepares after its parent ${record.path} has prepared`);
-      link(`S:${child.path}`, `S:${record.path}`, `${record.path} starts after its child ${child.path} has started`);
-    }
-    record.requires.forEach((requirement, i) => {
-      const provider = providers.get(record)?.[i];
-      if (provider === undefined || provider === 'context') return;
-      const phase = provider.hasPrepare ? 'P' : 'S';
-      const what = `${describeKey(requirement.key)} '${requirement.name}'`;
-      const ancestor = isAncestor(provider, record);
-      const reason =
-        `${record.path} requires ${what} from ${provider.path}` +
-        (phase === 'S'
-          ? `, published in start()` +
-            (ancestor ? ` (which runs after its children have started: publish it in prepare() instead)` : '')
-          : ', published in prepare()');
-      link(`${phase}:${provider.path}`, `P:${record.path}`, reason);
-    });
+    for (const p of record.provides) if (p.key === requirement.key && p.name !== requirement.name) candidates.push({ name: p.name, path: record.path });
   }
-  const next = (id: string): readonly string[] => successors.get(id) ?? [];
-  const cycles = findCycles(ids, next, MAX_LISTED);
-  if (cycles.length === 0) return [];
-  const total = countCyclicComponents(ids, next);
-  const errors = cycles.map((cycle) => {
-    const closed = [...cycle, cycle[0]!];
-    const steps: string[] = [];
-    const path: string[] = [];
-    for (let i = 0; i < closed.length; i++) {
-      const component = closed[i]!.slice(2);
-      if (path[path.length - 1] !== component) path.push(component);
-      if (i + 1 < closed.length) {
-        const reason = reasons.get(`${closed[i]}>${closed[i + 1]}`);
-        if (reason) steps.push(`  - ${reason}`);
-      }
-    }
-    if (path.length > 1 && path[0] !== path[path.length - 1]) path.push(path[0]!);
-    if (path.length === 1) path.push(path[0]!);
-    return new DependencyCycleError(`dependency cycle: ${path.join(' -> ')}\n${steps.join('\n')}`, path);
-  });
-  if (total > cycles.length) {
-    errors.push(new DependencyCycleError(`... and ${total - cycles.length} more independent cycle(s)`, []));
-  }
-  return errors;
-}
-
-/**
- * Whether the phase graph of {@link findDependencyCycles} has a cycle: a topological sort on
- * integer ids, with no strings built, so that a correct tree of 10,000 components costs little.
- */
-function hasPhaseCycle(records: readonly ComponentRecord[], providers: ReadonlyMap<ComponentRecord, readonly ProviderRef[]>): boolean {
-  const index = new Map<ComponentRecord, number>();
-  records.forEach((record, i) => index.set(record, i));
-  const n = records.length * 2; // P(i) = 2i, S(i) = 2i + 1
-  const heads = new Int32Array(n).fill(-1);
-  const next: number[] = [];
-  const targets: number[] = [];
-  const indegree = new Int32Array(n);
-  const edge = (from: number, to: number): void => {
-    targets.push(to);
-    next.push(heads[from]!);
-    heads[from] = targets.length - 1;
-    indegree[to]!++;
-  };
-  records.forEach((record, i) => {
-    edge(2 * i, 2 * i + 1);
-    for (const child of record.children) {
-      const c = index.get(child)!;
-      edge(2 * i, 2 * c);
-      edge(2 * c + 1, 2 * i + 1);
-    }
-    for (const provider of providers.get(record) ?? []) {
-      if (provider === undefined || provider === 'context') continue;
-      const p = index.get(provider)!;
-      edge(provider.hasPrepare ? 2 * p : 2 * p + 1, 2 * i);
-    }
-  });
-  const queue: number[] = [];
-  for (let v = 0; v < n; v++) if (indegree[v] === 0) queue.push(v);
-  let seen = 0;
-  while (queue.length > 0) {
-    const v = queue.pop()!;
-    seen++;
-    for (let e = heads[v]!; e !== -1; e = next[e]!) if (--indegree[targets[e]!]! === 0) queue.push(targets[e]!);
-  }
-  return seen < n;
-}
-
-function isAncestor(candidate: ComponentRecord, record: ComponentRecord): boolean {
-  for (let r = record.parent; r; r = r.parent) if (r === candidate) return true;
-  return false;
+  const best = closestMatch(requirement.name, candidates.map((c) => c.name));
+  if (best === undefined || editDistance(requirement.name, best) > Math.max(2, Math.floor(requirement.name.length / 3))) return undefined;
+  return candidates.find((c) => c.name === best);
 }
 
 function graphError(problems: readonly AsphaltError[]): GraphError {
+  // One problem is printed first and once, without the grouped report's headers.
+  if (problems.length === 1) return new GraphError(`${problems[0]!.message}\nNothing was started.`, problems);
   const byKind = new Map<string, AsphaltError[]>();
   for (const problem of problems) {
     const list = byKind.get(problem.code);

@@ -1,16 +1,17 @@
 import type { ComponentType } from '../components/component';
 import { Context } from '../context/context';
-import { ComponentStartError, GraphError, TeardownError } from '../errors';
+import { ComponentStartError, ContextAbortedError, GraphError, TeardownError } from '../errors';
 import { Signal } from '../events/signal';
 import { problemComponent, resolveGraph, type ResolveOptions } from '../graph/resolve-graph';
 import { Application } from './application';
 import type { LifecycleEvent } from './lifecycle-event';
 import { Logger, stderrLogger } from './logger';
-import { isVisible } from '../context/internal';
+import { isVisible, openChildren } from '../context/internal';
 import { DEFAULT_NAME } from '../resources/resource-name';
 import { Startup } from './start-components';
 import { describeKey } from '../resources/resource-key';
 import { stopComponents } from './stop-components';
+import { phaseGraph } from '../graph/phase-graph';
 
 /** Options of {@link bootstrap}. */
 export interface BootstrapOptions extends ResolveOptions {
@@ -50,7 +51,8 @@ export async function bootstrap(root: ComponentType, config?: unknown, options: 
   const disconnectLog = logger.isLevelEnabled?.('debug') === false ? () => undefined : events.connect((event) => logEvent(logger, event));
   const startup = new Startup(resolved, context, events, logger);
   const stop = async (error?: unknown): Promise<void> => {
-    const failures: unknown[] = await stopComponents(startup.runs, resolved.providers, error, events, () => startup.now());
+    const failures: unknown[] = await closeForeignContexts(context, startup, error);
+    failures.push(...(await stopComponents(startup.runs, resolved.graph[phaseGraph], error, events, () => startup.now())));
     try {
       await context.close(error);
     } catch (failure) {
@@ -81,6 +83,25 @@ export async function bootstrap(root: ComponentType, config?: unknown, options: 
     `started ${startup.runs.length} component(s) in ${ms.toFixed(1)} ms; critical path: ${critical.path.join(' -> ')}`,
   );
   return new Application(context, resolved.root.instance, resolved.graph, events, stop);
+}
+
+/**
+ * Closes the contexts that code opened under the application's context (a test's lookups, a
+ * request begun from outside a component) before the components stop: their work cannot finish
+ * once its providers are gone, so they close with a `ContextAbortedError` (a transaction rolls back),
+ * and a provider's stop no longer waits on a resource they still hold.
+ */
+async function closeForeignContexts(context: Context, startup: Startup, error: unknown): Promise<unknown[]> {
+  const own = new Set<Context>();
+  for (const run of startup.runs) {
+    own.add(run.ctx);
+    if (run.inner) own.add(run.inner);
+  }
+  const foreign = context[openChildren]().filter((child) => !own.has(child));
+  if (foreign.length === 0) return [];
+  const why = new ContextAbortedError('the application is stopping', 'application-stopping', { cause: error });
+  const results = await Promise.allSettled(foreign.map((child) => child.close(why)));
+  return results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
 }
 
 function logEvent(logger: Logger, event: LifecycleEvent): void {

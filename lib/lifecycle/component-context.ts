@@ -1,110 +1,127 @@
-import { Context, type AddResourceFactoryOptions, type AddResourceOptions, type LookupOptions, type TeardownCallback } from '../context/context';
-import { cachesLookups } from '../context/internal';
+import { Context, type AddResourceFactoryOptions, type AddResourceOptions } from '../context/context';
+import type { ContextOwner } from '../context/context-owner';
+import { attachOwner } from '../context/internal';
+import { TeardownStack, type AbandonedTeardown, type TeardownCallback } from '../context/teardown-stack';
 import { ContextStateError, TeardownError } from '../errors';
-import { describeKey, type ResourceKey } from '../resources/resource-key';
+import type { ResourceKey } from '../resources/resource-key';
 
-/** Reports what a component published: the keys, the name, and in which phase. */
+/** Reports what a component published: the keys and the name. */
 export type PublishListener = (keys: readonly ResourceKey<unknown>[], name: string) => void;
 
 /**
- * The context a component's `prepare()` and `start()` receive. Lookups see the component's scope;
- * resources go into the scope (so siblings see them) under the component's default name, while
- * teardown callbacks and service tasks stay with the component, split by phase: what `start()`
- * registered is torn down before the component's children stop, what `prepare()` registered after.
+ * Wraps the context a component's `prepare()` and `start()` receive (a child of the component's
+ * scope). Lookups are the context's own; publishing goes into the scope (so siblings see it) under
+ * the component's default name; teardown callbacks registered during `start()` are kept apart, to
+ * run before the component's children stop, while those of `prepare()` run when the context
+ * closes, after them. Internal.
  */
-export class ComponentContext extends Context {
-  readonly #publishTo: Context;
+const owners = new WeakMap<Context, ComponentContext>();
+
+export class ComponentContext implements ContextOwner {
+  /** The component context that wraps `ctx`, if `ctx` is a component's. */
+  static of(ctx: Context): ComponentContext | undefined {
+    return owners.get(ctx);
+  }
+
+  readonly ctx: Context;
+  readonly #scope: Context;
   readonly #defaultName: string;
   readonly #onPublish: PublishListener;
+  #startPhase: TeardownStack | undefined;
   #inStartPhase = false;
-  #startTeardowns: TeardownCallback[] | undefined;
   #waits: Set<string> | undefined;
+  #silent = false;
 
   constructor(scope: Context, defaultName: string, onPublish: PublishListener) {
-    super(scope);
-    this[cachesLookups] = false;
-    this.#publishTo = scope;
+    this.ctx = new Context(scope);
+    this.ctx[attachOwner](this);
+    owners.set(this.ctx, this);
+    this.#scope = scope;
     this.#defaultName = defaultName;
     this.#onPublish = onPublish;
   }
 
-  override addResource<T>(value: T, options: AddResourceOptions<T> = {}): void {
+  addResource<T>(value: T, options: AddResourceOptions<T>): void {
     this.#assertUsable('add a resource');
     const { teardown } = options;
     const name = options.name ?? this.#defaultName;
-    this.#publishTo.addResource(value, teardown === undefined && options.name === name ? options : { types: options.types, description: options.description, name });
-    if (teardown) this.addTeardownCallback((error) => teardown(value, error));
+    this.#scope.addResource(value, { types: options.types, description: options.description, name });
+    if (teardown) this.ctx.addTeardownCallback((error) => teardown(value, error));
     const types = options.types?.length ? options.types : [(value as { constructor: ResourceKey<unknown> }).constructor];
     this.#onPublish(types, name);
   }
 
-  override addResourceFactory<T>(factory: () => T | Promise<T>, options: AddResourceFactoryOptions<T>): void {
+  addResourceFactory<T>(factory: () => T | Promise<T>, options: AddResourceFactoryOptions<T>): void {
     this.#assertUsable('add a resource factory');
     const name = options?.name ?? this.#defaultName;
-    this.#publishTo.addResourceFactory(factory, { ...options, name });
+    this.#scope.addResourceFactory(factory, { ...options, name });
     this.#onPublish(options.types, name);
   }
 
-  override addTeardownCallback(callback: TeardownCallback): void {
-    if (this.#inStartPhase && this.state === 'open') (this.#startTeardowns ??= []).push(callback);
-    else super.addTeardownCallback(callback);
+  takeTeardown(callback: TeardownCallback): boolean {
+    if (!this.#inStartPhase) return false;
+    (this.#startPhase ??= new TeardownStack()).push(callback);
+    return true;
   }
 
-  override getResource<T>(key: ResourceKey<T>, name?: string): Promise<T>;
-  override getResource<T>(key: ResourceKey<T>, name: string | undefined, options: { optional: true }): Promise<T | undefined>;
-  override getResource<T>(key: ResourceKey<T>, name?: string, options?: LookupOptions): Promise<T | undefined>;
-  override async getResource<T>(key: ResourceKey<T>, name?: string, options?: LookupOptions): Promise<T | undefined> {
-    const label = `ctx.getResource(${describeKey(key)} '${name ?? 'default'}')`;
-    const waits = this.waits;
+  track<T>(label: string, work: Promise<T>): Promise<T> {
+    return this.#silent ? work : this.#tracked(label, work);
+  }
+
+  /** A lookup that the pending tree shows from the component's unmet requirements, not as a wait. */
+  lookupRequirement(key: ResourceKey<unknown>, name: string, optional: boolean): Promise<unknown> {
+    this.#silent = true;
+    try {
+      return this.ctx.getResource(key, name, { optional });
+    } finally {
+      this.#silent = false;
+    }
+  }
+
+  async #tracked<T>(label: string, work: Promise<T>): Promise<T> {
+    const waits = (this.#waits ??= new Set());
     waits.add(label);
     try {
-      return await super.getResource(key, name, options);
+      return await work;
     } finally {
       waits.delete(label);
     }
   }
 
-  /** The `getResource` calls (and bridge waits) in progress, for the startup timeout tree. */
-  get waits(): Set<string> {
-    return (this.#waits ??= new Set());
-  }
-
-  /** Internal: what `waits` holds, without making it. */
+  /** What the component waits for (its `getResource` calls and `reportWaiting` work in progress). */
   get pendingWaits(): readonly string[] {
     return this.#waits === undefined ? [] : [...this.#waits];
   }
 
-  /** Internal: whether the start phase registered anything to tear down. */
+  /** Whether the start phase registered anything to tear down. */
   get hasStartTeardowns(): boolean {
-    return (this.#startTeardowns?.length ?? 0) > 0;
+    return (this.#startPhase?.size ?? 0) > 0;
   }
 
-  /** Internal: from now on teardown callbacks belong to the start phase. */
+  /** From now on teardown callbacks belong to the start phase. */
   enterStartPhase(): void {
     this.#inStartPhase = true;
   }
 
-  /** Internal: runs the start phase's teardown callbacks (LIFO), keeping the context open. */
+  /** Runs the start phase's teardown callbacks (LIFO), keeping the context open. */
   async closeStartPhase(error: unknown): Promise<void> {
     this.#inStartPhase = false;
-    const callbacks = this.#startTeardowns ?? [];
-    this.#startTeardowns = undefined;
-    const failures: unknown[] = [];
-    for (let callback = callbacks.pop(); callback; callback = callbacks.pop()) {
-      try {
-        await this.run(() => callback(error));
-      } catch (failure) {
-        failures.push(failure);
-      }
-    }
+    const stack = this.#startPhase;
+    if (stack === undefined) return;
+    const failures = await stack.run(error, (fn) => this.ctx.run(fn));
     if (failures.length > 0) {
       const list = failures.map((f) => (f instanceof Error ? f.message : String(f))).join('; ');
       throw new TeardownError(failures, `${failures.length} teardown step(s) of start() failed: ${list}`);
     }
   }
 
+  /** Stops waiting for the start phase's teardown in progress; see `TeardownStack.abandon`. */
+  abandonStartPhase(): AbandonedTeardown | undefined {
+    return this.#startPhase?.abandon();
+  }
+
   #assertUsable(action: string): void {
-    if (this.state !== 'closed') return;
+    if (this.ctx.state !== 'closed') return;
     throw new ContextStateError(`cannot ${action}: the component has been stopped; its context is closed`);
   }
 }

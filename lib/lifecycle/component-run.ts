@@ -8,7 +8,10 @@ import type { ComponentContext } from './component-context';
 export interface ComponentRun {
   readonly record: ComponentRecord;
   readonly node: GraphNode;
-  readonly ctx: ComponentContext;
+  /** The context its prepare() and start() receive. */
+  readonly ctx: Context;
+  /** What decides publishing and phase teardown for `ctx`. */
+  readonly owner: ComponentContext;
   /** The scope context its resources go into and its @provides are checked in. */
   readonly scope: Context;
   /** For an isolated component, the scope its subtree publishes into. */

@@ -51,7 +51,7 @@ function describe(run: ComponentRun, now: number, providers: ReadonlyMap<unknown
   }
   if (node.state === 'preparing' || node.state === 'starting') {
     const inside = node.state === 'preparing' ? 'prepare()' : 'start()';
-    const waits = run.ctx.pendingWaits;
+    const waits = run.owner.pendingWaits;
     return (
       `${head}, start timeout ${record.startTimeout} ms]` +
       (waits.length ? ` in ${inside}: waiting for ${waits.join(', ')}` : ` in ${inside}`)

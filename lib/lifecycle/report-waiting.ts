@@ -9,12 +9,6 @@ import { ComponentContext } from './component-context';
  * @example
  * await reportWaiting(ctx, "a provider of Mailer on NATS", connectToRemote());
  */
-export async function reportWaiting<T>(ctx: Context, what: string, work: Promise<T>): Promise<T> {
-  const waits = ctx instanceof ComponentContext ? ctx.waits : undefined;
-  waits?.add(what);
-  try {
-    return await work;
-  } finally {
-    waits?.delete(what);
-  }
+export function reportWaiting<T>(ctx: Context, what: string, work: Promise<T>): Promise<T> {
+  return ComponentContext.of(ctx)?.track(what, work) ?? work;
 }

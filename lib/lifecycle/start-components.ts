@@ -14,13 +14,6 @@ import type { LifecycleEvent } from './lifecycle-event';
 import type { Logger } from './logger';
 import { renderPendingTree } from './pending-tree';
 
-const lookupResource = Context.prototype.getResource as (
-  this: Context,
-  key: ResourceKey<unknown>,
-  name: string,
-  options: { optional: boolean },
-) => Promise<unknown>;
-
 /** The first failure of a startup: what failed, where, in which phase. */
 interface Failure {
   readonly run: ComponentRun | undefined;
@@ -59,11 +52,12 @@ export class Startup {
       const inner = record.isolated ? new Context(scope) : undefined;
       if (inner) scopes.set(record.path, inner);
       // The listener runs only once the component publishes, after `run` is assigned.
-      const ctx = new ComponentContext(inner ?? scope, record.defaultName, (keys, name) => this.#published(run, keys, name));
+      const owner = new ComponentContext(inner ?? scope, record.defaultName, (keys, name) => this.#published(run, keys, name));
       const run: ComponentRun = {
         record,
         node: nodes[i]!,
-        ctx,
+        ctx: owner.ctx,
+        owner,
         scope,
         inner,
         parent: record.parent ? this.#runOf.get(record.parent) : undefined,
@@ -169,7 +163,7 @@ export class Startup {
     }
 
     run.startBegan = true;
-    run.ctx.enterStartPhase();
+    run.owner.enterStartPhase();
     this.#enter(run, 'starting');
     node.timings.startStart = run.since;
     if (!(await this.#phase(run, 'start'))) return false;
@@ -230,8 +224,8 @@ export class Startup {
       if (announcement !== undefined) {
         announcement.whenSettled((failure) => (failure === undefined ? arrived(requirement) : reject(failure)));
       } else {
-        // Context's own getResource: the pending tree shows these waits from `unmet`, not `ctx.waits`.
-        lookupResource.call(run.ctx, requirement.key, requirement.name, { optional: requirement.optional }).then((value) => {
+        // The pending tree shows these waits from `unmet`, not as the component's own waits.
+        run.owner.lookupRequirement(requirement.key, requirement.name, requirement.optional).then((value) => {
           (record.instance as unknown as Record<string, unknown>)[requirement.property!] = value;
           arrived(requirement);
         }, reject);
@@ -311,7 +305,16 @@ export class Startup {
     const phase = run.startBegan ? 'start' : 'prepare';
     for (const key of keys) {
       if (phase === 'prepare') (run.publishedInPrepare ??= new Set()).add(serviceId(key, name));
-      if (!record.provides.some((p) => p.key === key && p.name === name)) {
+      const declared = record.provides.find((p) => p.key === key && p.name === name);
+      if (declared?.phase === 'prepare' && phase === 'start') {
+        this.#logger.warn(
+          { path: record.path, key: describeKey(key), name },
+          `${record.path} published ${describeKey(key)} '${name}' in start(), but the graph ordered its consumers after its ` +
+            `prepare() (it overrides prepare()); declare @provides(${describeKey(key)}, { phase: 'start' }) so that ` +
+            `startOrder(), the cycle check and the stop order match what runs`,
+        );
+      }
+      if (declared === undefined) {
         this.#logger.debug(
           { path: record.path, key: describeKey(key), name },
           `${record.path} published ${describeKey(key)} '${name}' in ${phase}() without declaring it with @provides ` +

@@ -1,8 +1,9 @@
 import { AsphaltError } from '../errors';
 import { serviceId } from '../resources/service-id';
-import type { ProviderRef } from '../graph/resolve-graph';
+import type { PhaseGraph } from '../graph/phase-graph';
 import type { Signal } from '../events/signal';
-import { closeIfIdle } from '../context/internal';
+import { abandonClose, closeIfIdle } from '../context/internal';
+import type { AbandonedTeardown } from '../context/teardown-stack';
 import type { ComponentRun } from './component-run';
 import type { LifecycleEvent } from './lifecycle-event';
 import { within } from './within';
@@ -35,12 +36,12 @@ interface StopStep {
  */
 export async function stopComponents(
   runs: readonly ComponentRun[],
-  providers: ReadonlyMap<unknown, readonly ProviderRef[]>,
+  phases: PhaseGraph,
   error: unknown,
   events: Signal<LifecycleEvent>,
   now: () => number,
 ): Promise<ComponentStopError[]> {
-  const steps = new Map<ComponentRun, { start?: StopStep; prepare?: StopStep }>();
+  const steps: { start?: StopStep; prepare?: StopStep }[] = [];
   const all: StopStep[] = [];
   const step = (run: ComponentRun, phase: 'start' | 'prepare'): StopStep => {
     const s: StopStep = { run, phase, dependents: [], waitingFor: 0 };
@@ -48,36 +49,29 @@ export async function stopComponents(
     return s;
   };
   for (const run of runs) {
-    if (!run.prepareBegan) continue;
-    steps.set(run, { start: run.startBegan ? step(run, 'start') : undefined, prepare: step(run, 'prepare') });
+    steps.push(run.prepareBegan ? { start: run.startBegan ? step(run, 'start') : undefined, prepare: step(run, 'prepare') } : {});
   }
   /** `later` waits until `first` is done. */
   const order = (first: StopStep | undefined, later: StopStep | undefined): void => {
-    if (!first || !later) return;
+    if (!first || !later || first === later) return;
     first.dependents.push(later);
     later.waitingFor++;
   };
-  const byRecord = new Map(runs.map((run) => [run.record, run]));
-  for (const [run, own] of steps) {
-    order(own.start, own.prepare);
-    for (const child of run.children) {
-      const theirs = steps.get(child);
-      if (!theirs) continue;
-      order(own.start, theirs.start ?? theirs.prepare);
-      order(theirs.prepare, own.prepare);
+  // The mirror of the start graph: what had to be done first during start is torn down last.
+  // A requirement orders by the phase that actually published it (the graph's assumption when
+  // nothing was published), so the stop graph is acyclic whatever the components did.
+  phases.forEachEdge((from, fromPhase, to, toPhase, kind, edge) => {
+    const first = steps[to]!;
+    const later = steps[from]!;
+    let laterPhase = fromPhase;
+    if (kind === 'requires' && edge !== undefined) {
+      const provider = runs[from]!;
+      if (isAncestor(provider, runs[to]!)) return; // ordered by the parent's own prepare step
+      const published = provider.publishedInPrepare?.has(serviceId(edge.resource.key, edge.resource.name));
+      if (published !== undefined) laterPhase = published ? 'prepare' : 'start';
     }
-    (providers.get(run.record) ?? []).forEach((provider, i) => {
-      if (provider === undefined || provider === 'context') return;
-      const providerRun = byRecord.get(provider)!;
-      const theirs = steps.get(providerRun);
-      if (!theirs || isAncestor(providerRun, run)) return;
-      // The consumer stops before the teardown of the phase that published what it required.
-      // Every constraint here orders by when things began during start, so the stop graph is acyclic.
-      const requirement = run.record.requires[i]!;
-      const inPrepare = providerRun.publishedInPrepare?.has(serviceId(requirement.key, requirement.name)) ?? false;
-      order(own.prepare, inPrepare ? theirs.prepare : (theirs.start ?? theirs.prepare));
-    });
-  }
+    order(toPhase === 'start' ? first.start : first.prepare, laterPhase === 'start' ? (later.start ?? later.prepare) : later.prepare);
+  });
 
   const failures: ComponentStopError[] = [];
   let remaining = all.length;
@@ -111,7 +105,7 @@ export async function stopComponents(
 function finishedAtOnce(s: StopStep, error: unknown, events: Signal<LifecycleEvent>, now: () => number): boolean {
   const { run, phase } = s;
   if (phase === 'start') {
-    if (run.ctx.hasStartTeardowns) return false;
+    if (run.owner.hasStartTeardowns) return false;
   } else if (!run.ctx[closeIfIdle](error) || (run.inner !== undefined && !run.inner[closeIfIdle](error))) {
     return false;
   }
@@ -144,14 +138,18 @@ async function runStep(
   }
   const work =
     phase === 'start'
-      ? run.ctx.closeStartPhase(error)
+      ? run.owner.closeStartPhase(error)
       : run.ctx.close(error).then(() => run.inner?.close(error));
   try {
     if ((await within(work, run.record.stopTimeout)) === 'timeout') {
+      // Stop waiting: the callback in progress is left running, the remaining ones are still
+      // called (they may be what frees the resource), and nothing above waits for this one again.
+      const abandoned = phase === 'start' ? [run.owner.abandonStartPhase()] : [run.ctx[abandonClose](), run.inner?.[abandonClose]()];
+      work.catch(() => undefined);
       failures.push(
         new ComponentStopError(
           `component ${path} did not stop within its stop timeout of ${run.record.stopTimeout} ms ` +
-            `(its ${phase}-phase teardown is still running); the rest of the application went on stopping. ` +
+            `(its ${phase}-phase teardown${describeAbandoned(abandoned)}); the rest of the application went on stopping. ` +
             `Make its teardown callbacks finish sooner or raise stopTimeout`,
           path,
         ),
@@ -171,6 +169,14 @@ async function runStep(
     run.node.timings.stopEnd = now();
     if (events.listenerCount > 0) events.dispatch({ type: 'stopped', path, ms: now() - (run.node.timings.stopStart ?? began) });
   }
+}
+
+function describeAbandoned(abandoned: readonly (AbandonedTeardown | undefined)[]): string {
+  const running = abandoned.map((a) => a?.running).filter((name) => name !== undefined);
+  const started = abandoned.reduce((sum, a) => sum + (a?.startedWithoutWaiting ?? 0), 0);
+  const parts = [running.length > 0 ? `: ${running.join(', ')} is still running` : ' is still running'];
+  if (started > 0) parts.push(`; ${started} later teardown callback(s) were called without waiting for them`);
+  return parts.join('');
 }
 
 function isAncestor(candidate: ComponentRun, run: ComponentRun): boolean {

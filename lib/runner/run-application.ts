@@ -1,5 +1,6 @@
 import { CLIApplicationComponent, type ComponentType } from '../components/component';
 import { labelContext } from '../context/context-label';
+import { ComponentStartError, GraphError } from '../errors';
 import { Signal } from '../events/signal';
 import type { Application } from '../lifecycle/application';
 import { bootstrap, type BootstrapOptions } from '../lifecycle/bootstrap';
@@ -90,7 +91,7 @@ export async function runApplication(root: ComponentType, config?: unknown, opti
         logger.info({}, `startup aborted by ${received}; everything that had started was stopped`);
         return 0;
       }
-      logger.error({ err: error }, error instanceof Error ? error.message : String(error));
+      logger.error(startupFailureFields(error), error instanceof Error ? error.message : String(error));
       return 1;
     }
     const taskFailure = new Promise<unknown>((resolve) => app!.context.taskFailed.connect((event) => resolve(event.error)));
@@ -148,6 +149,41 @@ async function runCli(app: Application, logger: Logger, interrupted: Promise<unk
   }
   if (result === undefined) return 0;
   if (typeof result === 'number' && Number.isInteger(result) && result >= 0 && result <= 127) return result;
-  logger.warn({ result }, `run() returned ${JSON.stringify(result)}, which is not an exit code (an integer 0-127); exiting with 1`);
+  const path = app.graph.root.path;
+  logger.error(
+    { path, result: describeResult(result) },
+    `${path} (${root.constructor.name}): run() returned ${describeResult(result)}, but it must return an exit code: ` +
+      `an integer from 0 to 127 (Promise<number | void>; nothing means 0); exiting with 1`,
+  );
   return 1;
+}
+
+/** `3.5 (a number)`, `"0" (a string)`, `{...} (an object)`: a value and its type, short. */
+function describeResult(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === 'bigint' ? `${value}n` : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = String(value);
+  }
+  if (text.length > 60) text = `${text.slice(0, 59)}…`;
+  return `${text} (${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`})`;
+}
+
+/**
+ * The log fields of a startup failure. A failure found before anything started (a `GraphError`
+ * cause) is its message, already complete: the fields carry the codes, not the error again (pino's
+ * serializer would append the cause's message, then every problem with its stack).
+ */
+function startupFailureFields(error: unknown): Record<string, unknown> {
+  if (error instanceof ComponentStartError && error.cause instanceof GraphError) {
+    const { problems } = error.cause;
+    return {
+      code: error.code,
+      phase: error.phase,
+      path: error.path,
+      problems: problems.length === 1 ? [problems[0]!.code] : problems.map((p) => ({ code: p.code, message: p.message })),
+    };
+  }
+  return { err: error };
 }

@@ -7,6 +7,7 @@ export type { Task, TaskFunction } from './task';
 export { resource } from './worker-resource';
 export type { Remote } from './worker-resource';
 export { exposeToWorkers } from './expose-to-workers';
+export type { ExposeOptions } from './expose-to-workers';
 export { LoopMonitor } from './loop-monitor';
 export type { LoopMonitorOptions } from './loop-monitor';
 export type { LoopBlockedEvent, StackFrame } from './loop-blocked-event';

@@ -2,7 +2,7 @@ import { Context, InvalidResourceError, DEFAULT_NAME, describeKey, requirePeer }
 import { availableParallelism } from 'node:os';
 import type { MessagePort, TransferListItem } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
-import { exposedKey, exposedKeyNames } from './expose-to-workers';
+import { exposedKey, exposedKeyNames, workerCallable } from './expose-to-workers';
 import { poolWorkerEntryFile } from './pool-worker-entry';
 import { parseTaskSpecifier, resolveTaskFile, type Task, type TaskFunction } from './task';
 import { CONNECT, deserializeError, serializeError, type CallReply, type CallRequest, type TaskOutcome, type TaskPayload, type WireError } from './wire';
@@ -324,14 +324,13 @@ export class WorkerPool implements AsyncDisposable {
     }
     return ctx.run(async () => {
       const target = (await ctx.getResource(key, request.name)) as Record<string, unknown>;
-      const member = target[request.method];
-      if (typeof member !== 'function') {
+      const callable = typeof target === 'object' || typeof target === 'function' ? workerCallable(request.key, target, request.method) : { ok: false as const, why: `the resource is a ${typeof target}` };
+      if (!callable.ok) {
         throw new WorkerCallError(
-          `${what}: ${describeKey(key)} '${request.name ?? DEFAULT_NAME}' has no method '${request.method}' ` +
-            `(it is ${typeof member}); workers can call methods only`,
+          `${what}: workers may not call '${request.method}' of ${describeKey(key)} '${request.name ?? DEFAULT_NAME}': ${callable.why}`,
         );
       }
-      return member.apply(target, request.args);
+      return (target[request.method] as (...args: readonly unknown[]) => unknown).apply(target, request.args as unknown[]);
     });
   }
 }

@@ -19,19 +19,20 @@ describe('when the broker goes away', () => {
     const { app, mailer } = await startConsumer(nats().url, { reconnectWait: 50 }, { timeout: 10_000 });
     try {
       expect(await mailer.send('before@example.com')).toMatchObject({ provider: 'provider-a' });
-      const inFlight = Array.from({ length: 3 }, () => mailer.slow(1_000));
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      const inFlight = Array.from({ length: 3 }, () => mailer.slow(5_000));
+      // In flight means the provider has started them (an event, not a sleep).
+      while (recorder(provider).calls.filter((c) => c === 'slow 5000').length < 3) await new Promise((resolve) => setTimeout(resolve, 10));
       const began = Date.now();
       await nats().kill();
       const failures = await Promise.all(inFlight.map(rejectionOf));
-      expect(Date.now() - began).toBeLessThan(1_000);
+      expect(Date.now() - began).toBeLessThan(4_000); // at once: not when the 5 s calls would have ended
       for (const failure of failures) {
         expect(failure).toBeInstanceOf(BridgeConnectionError);
         expect(failure.message).toContain('was lost while the call was in flight');
       }
       const whileDown = Date.now();
       expect(await rejectionOf(mailer.send('during@example.com'))).toMatchObject({ code: 'ASPHALT_BRIDGE_CONNECTION' });
-      expect(Date.now() - whileDown).toBeLessThan(200);
+      expect(Date.now() - whileDown).toBeLessThan(5_000); // fast: not the call's 10 s timeout
 
       await nats().restart();
       expect(await eventually(() => mailer.send('after@example.com'))).toMatchObject({ to: 'after@example.com', provider: 'provider-a' });

@@ -1,4 +1,5 @@
 import { Component, component, provides, requires, token } from '../../lib';
+import { componentMetadata } from '../../lib/components/component-metadata';
 
 const Key = token<string>('Key');
 
@@ -59,6 +60,17 @@ describe('decorators', () => {
         super();
       }
     }
-    expect(Fine).toBeDefined();
+    // What the decorators recorded, as the tree builder reads it.
+    const meta = componentMetadata(Fine);
+    expect(meta.provides).toEqual([{ key: Key, name: expect.any(Function) }]);
+    expect((meta.provides[0]!.name as (c: { n: string }) => string)({ n: 'from-config' })).toBe('from-config');
+    expect(meta.requires).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: Key, name: 'other', optional: true, property: undefined }),
+        expect.objectContaining({ key: Key, optional: false, property: 'value' }),
+      ]),
+    );
+    expect(meta.requires).toHaveLength(2);
+    expect(meta.options).toMatchObject({ startTimeout: 100, isolated: true });
   });
 });

@@ -171,9 +171,9 @@ describe('validateConfig', () => {
     expect(error.message).toContain(`(got "${'y'.repeat(58)}…)`);
   });
 
-  it('says "1 problem" and honours a custom intro', () => {
+  it('prints one problem on one line, with no header, and honours a custom intro', () => {
     const issues = [{ path: 'a', message: 'broken' }];
-    expect(new ConfigError(issues).message).toBe('invalid configuration (1 problem):\n  - a: broken');
+    expect(new ConfigError(issues).message).toBe('invalid configuration: a: broken');
     expect(new ConfigError(issues, 'component db:').message).toBe('component db:\n  - a: broken');
   });
 });

@@ -31,7 +31,7 @@ function edge(provider: string, consumer: string, key: GraphEdge['resource']['ke
 
 /**
  * app
- * ├── db (isolated) ── driver     driver -> db -> mailer -> web, db -> web
+ * ├── db (isolated) ── driver     driver (child of db) -> db -> mailer -> web, db -> web
  * ├── cache
  * ├── mailer
  * └── web
@@ -44,7 +44,6 @@ function application(): ComponentGraph {
         isolated: true,
         children: ['app.db.driver'],
         provides: [{ key: Db, name: 'default' }],
-        requires: [{ key: Driver, name: 'default', optional: false }],
       }),
       node('app.db.driver', 'DriverComponent', { scope: 'app.db', provides: [{ key: Driver, name: 'default' }] }),
       node('app.cache', 'Cache'),
@@ -60,7 +59,6 @@ function application(): ComponentGraph {
       }),
     ],
     [
-      edge('app.db.driver', 'app.db', Driver),
       edge('app.db', 'app.mailer', Db),
       edge('app.mailer', 'app.web', Mailer),
       edge('app.db', 'app.web', Db, true),
@@ -146,7 +144,7 @@ describe('ComponentGraph', () => {
         node('app', 'App', { children: ['app.web'], provides: [{ key: Db, name: 'default' }] }),
         node('app.web', 'WebServer', { requires: [{ key: Db, name: 'default', optional: false }] }),
       ],
-      [edge('app', 'app.web', Db)],
+      [{ ...edge('app', 'app.web', Db), publishedIn: 'prepare' }],
     );
 
     expect(graph.startOrder()).toEqual([['app.web'], ['app']]);

@@ -236,7 +236,7 @@ describe('start failures', () => {
     }
     const controller = new AbortController();
     const starting = bootstrap(Root, {}, { ...quiet, signal: controller.signal });
-    await sleep(20);
+    while (!log.includes('db ready')) await sleep(1); // abort once db has started (an event, not a margin)
     controller.abort(new Error('shutting down'));
     held.release();
     const error = await starting.catch((e: unknown) => e);
@@ -392,10 +392,11 @@ describe('observability', () => {
     const debug: string[] = [];
     const logger = { ...silentLogger, isLevelEnabled: () => true, warn: (_o: object | string, m?: string) => void warnings.push(m ?? ''), debug: (_o: object | string, m?: string) => void debug.push(m ?? '') };
     @provides(Db)
-    @component({ startTimeout: 400 })
+    @component({ startTimeout: 2_000 })
     class Slowish extends Component {
       override async start(ctx: Context) {
-        await sleep(300);
+        while (warnings.length === 0) await sleep(10); // until the half-time warning (1 s), far from the timeout
+        await sleep(50); // a second warning would come now
         ctx.addResource({ url: 'x' }, { types: [Db] });
         ctx.addResource('undeclared', { types: [Web] });
       }
@@ -409,7 +410,7 @@ describe('observability', () => {
     }
     const app = await bootstrap(Root, {}, { logger });
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('startup is slow: root.db has used half of its start timeout (400 ms)');
+    expect(warnings[0]).toContain('startup is slow: root.db has used half of its start timeout (2000 ms)');
     expect(warnings[0]).toContain("root.cache [waiting");
     expect(debug.join('\n')).toContain("root.db published token(Web) 'default' in start() without declaring it with @provides");
     expect(debug.join('\n')).toMatch(/root\.cache started in [\d.]+ ms/);

@@ -213,7 +213,7 @@ export function buildTree(spec: TreeSpec, log: LogEntry[]): BuiltTree {
       }
     }
     Object.defineProperty(Generated, 'name', { value: `Node${node.index}` });
-    if (node.provides) provides(tokens[node.index]!)(Generated);
+    if (node.provides) provides(tokens[node.index]!, { phase: node.publishIn })(Generated);
     for (const provider of node.requires) requires(tokens[provider]!)(Generated);
     const options: Parameters<typeof component>[0] = {};
     if (node.configured || failing(node, 'config')) options.config = NodeConfig;

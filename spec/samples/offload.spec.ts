@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-jest.setTimeout(30_000);
+// Each run blurs three images (~1.2 s of CPU); on a loaded machine a run takes many times that.
+jest.setTimeout(120_000);
 
 const repo = join(__dirname, '..', '..');
 
@@ -14,33 +15,42 @@ async function runSample(mode: 'inline' | 'pool'): Promise<string> {
 
 const slowestPing = (output: string): number => Number(/slowest (\d+) ms/.exec(output)?.[1]);
 
+// One run of each mode, one after the other (run at once, they would slow each other down); every
+// test reads both outputs, so none depends on another test having run.
+let inline: string;
+let pool: string;
+beforeAll(async () => {
+  inline = await runSample('inline');
+  pool = await runSample('pool');
+});
+
 describe('the offload sample', () => {
-  it('with the blur inline: the detector reports the block with the request and the blurring function, and pings wait', async () => {
-    const output = await runSample('inline');
-    expect(output).toMatch(/^blurred 3 images \(checksums \d+, \d+, \d+\)/m);
-    const reports = output.match(/^warn: event loop blocked for \d+ ms \(threshold 100 ms\) in .*$/gm) ?? [];
+  it('with the blur inline: the detector reports the block with the request and the blurring function, and pings wait', () => {
+    expect(inline).toMatch(/^blurred 3 images \(checksums \d+, \d+, \d+\)/m);
+    const reports = inline.match(/^warn: event loop blocked for \d+ ms \(threshold 100 ms\) in .*$/gm) ?? [];
     // Each blur blocks ~400 ms here; blocks longer than threshold + interval (150 ms) are always
     // captured. Another block (a GC pause under load) may be reported too, so look for the blurs'.
     // The request's context is labelled by the component; the stack was captured while the loop was blocked.
     const blurReports = reports.filter((line) => /ms \(threshold 100 ms\) in root\.images > GET \/blur at /.test(line));
     expect(blurReports.length).toBeGreaterThanOrEqual(1);
-    expect(output).toMatch(/^\s+at blurImage \(.*offload[/\\]tasks[/\\]pixels\.js:\d+:\d+\)$/m);
-    expect(output).toContain('progress reports from workers: 0');
-    expect(slowestPing(output)).toBeGreaterThanOrEqual(300);
+    expect(inline).toMatch(/^\s+at blurImage \(.*offload[/\\]tasks[/\\]pixels\.js:\d+:\d+\)$/m);
+    expect(inline).toContain('progress reports from workers: 0');
+    expect(slowestPing(inline)).toBeGreaterThanOrEqual(300); // a ping waited for at least most of a blur
   });
 
-  it('with the worker pool: no block is reported for the blur, pings are answered while it runs, workers report progress', async () => {
-    const output = await runSample('pool');
-    expect(output).toMatch(/^blurred 3 images \(checksums \d+, \d+, \d+\)/m);
-    expect(output).not.toMatch(/event loop blocked .* in (root\.images > )?GET \/blur/);
-    expect(output).toContain('progress reports from workers: 600'); // 3 images x 200 rounds, each a Signal dispatch on the main thread
-    expect(Number(/answered while blurring: (\d+)/.exec(output)?.[1])).toBeGreaterThanOrEqual(3);
-    expect(slowestPing(output)).toBeLessThan(250);
+  it('with the worker pool: no block is reported for the blur, pings are answered while it runs, workers report progress', () => {
+    expect(pool).toMatch(/^blurred 3 images \(checksums \d+, \d+, \d+\)/m);
+    expect(pool).not.toMatch(/event loop blocked .* in (root\.images > )?GET \/blur/);
+    expect(pool).toContain('progress reports from workers: 600'); // 3 images x 200 rounds, each a Signal dispatch on the main thread
+    expect(Number(/answered while blurring: (\d+)/.exec(pool)?.[1])).toBeGreaterThanOrEqual(3);
+    // Pings wait for no blur: the slowest is quicker than inline, where one waited behind a blur
+    // (a comparison, not a wall-clock bound: load slows both).
+    expect(slowestPing(pool)).toBeLessThan(slowestPing(inline));
   });
 
-  it('blurs the same images either way', async () => {
-    const [inline, pool] = await Promise.all([runSample('inline'), runSample('pool')]);
+  it('blurs the same images either way', () => {
     const checksums = (output: string) => /checksums ([\d, ]+)\)/.exec(output)?.[1];
+    expect(checksums(inline)).toMatch(/^\d+, \d+, \d+$/);
     expect(checksums(pool)).toBe(checksums(inline));
   });
 });

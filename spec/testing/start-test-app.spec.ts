@@ -194,7 +194,11 @@ describe('startTestApp: component overrides', () => {
 });
 
 describe('startTestApp: automatic stop', () => {
+  // Each behaviour is observed in its own describe's afterAll, which jest runs after the test's
+  // afterEach hooks (startTestApp stops test apps there) and before the file's afterAll (where it
+  // stops beforeAll apps): no test depends on another test having run.
   const stopped: string[] = [];
+  const stopsOf = (name: string): number => stopped.filter((n) => n === name).length;
   class Tracked extends Component {
     override async start(ctx: Context) {
       ctx.addTeardownCallback(() => stopped.push(this.constructor.name));
@@ -210,37 +214,50 @@ describe('startTestApp: automatic stop', () => {
       });
     }
   }
-  let shared: Application;
-  let first: Application;
 
-  beforeAll(async () => {
-    shared = await startTestApp(Shared);
+  describe('an app started in a test', () => {
+    let first: Application | undefined;
+    afterAll(() => {
+      expect(first?.graph.root.state).toBe('stopped');
+      expect(stopsOf('First')).toBe(1);
+    });
+
+    it('runs during the test and is stopped after it', async () => {
+      first = await startTestApp(First);
+      expect(first.graph.root.state).toBe('started');
+      expect(stopsOf('First')).toBe(0);
+    });
   });
 
-  it('starts an app in a test', async () => {
-    first = await startTestApp(First);
-    expect(first.graph.root.state).toBe('started');
+  describe('an app started in beforeAll', () => {
+    let shared: Application;
+    beforeAll(async () => {
+      shared = await startTestApp(Shared);
+    });
+    afterAll(() => {
+      expect(shared.graph.root.state).toBe('started'); // still running after the test ended
+      expect(stopsOf('Shared')).toBe(0);
+    });
+
+    it('keeps running through the tests', () => {
+      expect(shared.graph.root.state).toBe('started');
+    });
   });
 
-  it('has stopped it after that test; one started in beforeAll keeps running', () => {
-    expect(stopped).toEqual(['First']);
-    expect(first.graph.root.state).toBe('stopped');
-    expect(shared.graph.root.state).toBe('started');
-  });
+  describe('an app the test stops itself', () => {
+    afterAll(() => expect(stopsOf('SelfStopped')).toBe(1)); // not stopped again after the test
 
-  it('lets a test stop its app itself', async () => {
-    const app = await startTestApp(SelfStopped);
-    await app.stop();
-    expect(stopped).toEqual(['First', 'SelfStopped']);
+    it('is stopped once', async () => {
+      const app = await startTestApp(SelfStopped);
+      await app.stop();
+      expect(stopsOf('SelfStopped')).toBe(1);
+      expect(app.graph.root.state).toBe('stopped');
+    });
   });
 
   it('leaves a stop error the test already handled to the test', async () => {
     const app = await startTestApp(FailsToStop);
     await expect(app.stop()).rejects.toThrow('disk gone');
-  });
-
-  it('stopped each app once', () => {
-    expect(stopped).toEqual(['First', 'SelfStopped']);
   });
 });
 

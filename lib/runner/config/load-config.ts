@@ -17,7 +17,7 @@ import {
 import { resolveRunnerSettings, type RunnerOverride, type RunnerSettings } from './runner-settings';
 import { SERVICE_KEYS, selectService } from './select-service';
 import { applySetOverride, parseSetFlags, type LabelledSet, type SetOverride } from './set-override';
-import { fileErrorText, parseYaml } from './yaml-tags';
+import { fileErrorText, parseYaml, TagFiles } from './yaml-tags';
 
 /** The keys allowed at the top level of a config file. */
 export const TOP_LEVEL_KEYS = ['component', 'runner', 'services'] as const;
@@ -97,8 +97,10 @@ export interface LoadedConfig {
  * - `!BinaryFile path`: the file's contents as a `Buffer`.
  *
  * Tag paths are relative to the file that names them. Any other tag is an error. Keys must be
- * non-empty scalars; duplicate keys, `__proto__`, nesting deeper than 200 levels and more than
- * 100,000 values (aliases expanded) are errors.
+ * non-empty scalars; duplicate keys, `__proto__`, nesting deeper than 200 levels (a `--set` path
+ * counts its segments) and more than 100,000 values (aliases expanded) are errors. Tags read each
+ * file once, and may load at most 32 MiB in total (`MAX_TAG_FILE_BYTES`). Loading is linear in the
+ * size of the input.
  *
  * ## Order of precedence
  * 1. The files, deep-merged in order: mappings merge key by key, anything else (lists included)
@@ -130,6 +132,8 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const cwd = resolve(options.cwd ?? process.cwd());
   const env = options.env ?? process.env;
   const issues: ConfigIssue[] = [];
+  // Every tag of every file and flag shares one budget, and reads each file once.
+  const tagFiles = new TagFiles();
 
   // 1. Files.
   let tree: PlainRecord = {};
@@ -139,7 +143,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   for (const file of options.files) {
     const absolute = resolve(cwd, file);
     files.push(absolute);
-    const parsed = readConfigFile(file, absolute, env, issues);
+    const parsed = readConfigFile(file, absolute, env, issues, tagFiles);
     if (parsed === undefined) {
       complete = false;
       continue;
@@ -149,7 +153,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   }
 
   // 2. `--set services.…`.
-  const overrides = parseSetFlags(options.sets ?? [], cwd, env, issues);
+  const overrides = parseSetFlags(options.sets ?? [], cwd, env, issues, tagFiles);
   const [early, late] = partition(overrides, (override) => override.keys[0] === 'services');
   for (const override of early) applySetOverride(tree, sources, override, issues);
 
@@ -256,6 +260,7 @@ function readConfigFile(
   absolute: string,
   env: Readonly<Record<string, string | undefined>>,
   issues: ConfigIssue[],
+  files: TagFiles,
 ): { value: PlainRecord; sources: SourceMap } | undefined {
   let text: string;
   try {
@@ -264,7 +269,7 @@ function readConfigFile(
     issues.push({ path: '', message: `cannot read config file ${label}: ${fileErrorText(error)} (${absolute})`, source: label });
     return undefined;
   }
-  const parsed = parseYaml(text, '', { label, dir: dirname(absolute), positions: true, env, issues });
+  const parsed = parseYaml(text, '', { label, dir: dirname(absolute), positions: true, env, issues, files });
   if (parsed.value === undefined) return undefined;
   if (parsed.value === null) return { value: {}, sources: parsed.sources };
   if (!isPlainRecord(parsed.value)) {

@@ -9,7 +9,7 @@ import {
   SourceMap,
   type ValueSource,
 } from './config-sources';
-import { parseYaml } from './yaml-tags';
+import { MAX_DEPTH, parseYaml, type TagFiles } from './yaml-tags';
 
 /**
  * A `key.path=value` override given by another flag than `--set` (e.g. `--start-timeout 5000` is
@@ -44,6 +44,7 @@ export function parseSetFlags(
   cwd: string,
   env: Readonly<Record<string, string | undefined>>,
   issues: ConfigIssue[],
+  files?: TagFiles,
 ): SetOverride[] {
   const overrides: SetOverride[] = [];
   for (const entry of flags) {
@@ -56,6 +57,15 @@ export function parseSetFlags(
     }
     const keyText = flag.slice(0, equals);
     const keys = splitPath(keyText);
+    if (keys.length > MAX_DEPTH) {
+      // The same limit as a file's nesting; the path is shortened for the message.
+      issues.push({
+        path: keyText.length > 80 ? `${keyText.slice(0, 79)}…` : keyText,
+        message: `the --set path has ${keys.length} segments; paths are nested at most ${MAX_DEPTH} levels deep`,
+        source: label.length > 100 ? `${label.slice(0, 99)}…` : label,
+      });
+      continue;
+    }
     if (keys.length === 0 || keys.some((key) => key === '')) {
       issues.push({ path: keyText, message: `--set needs a dotted key path before "=", with no empty keys`, source: label });
       continue;
@@ -71,7 +81,7 @@ export function parseSetFlags(
       overrides.push({ label, keys, value: '', sources });
       continue;
     }
-    const parsed = parseYaml(text, path, { label, dir: cwd, positions: false, env, issues });
+    const parsed = parseYaml(text, path, { label, dir: cwd, positions: false, env, issues, files, depth: keys.length });
     if (parsed.ok) overrides.push({ label, keys, value: parsed.value, sources: parsed.sources });
   }
   return overrides;

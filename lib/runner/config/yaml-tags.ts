@@ -16,6 +16,11 @@ const STANDARD_TAGS = new Set(
 export const MAX_DEPTH = 200;
 /** More nodes than this (aliases expanded) are refused, which defuses "billion laughs" documents. */
 export const MAX_NODES = 100_000;
+/**
+ * `!TextFile` and `!BinaryFile` may load at most this many bytes in total per configuration (each
+ * file counted once, however many aliases or tags name it).
+ */
+export const MAX_TAG_FILE_BYTES = 32 * 1024 * 1024;
 /** At most this many YAML syntax errors are listed per document. */
 const MAX_SYNTAX_ERRORS = 5;
 
@@ -31,6 +36,76 @@ export interface YamlContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Problems found are appended here. */
   readonly issues: ConfigIssue[];
+  /** The tag files of the whole configuration (read once, bounded); default: this text's own. */
+  readonly files?: TagFiles;
+  /** How deep the document's root already is (a `--set` path's segments), against {@link MAX_DEPTH}. */
+  readonly depth?: number;
+}
+
+/**
+ * The files `!TextFile`/`!BinaryFile` loaded for one configuration: each file is read once (an alias
+ * or a second tag naming it gets the same contents), and the bytes read are bounded.
+ */
+export class TagFiles {
+  readonly #read = new Map<string, string | Buffer>();
+  readonly #refused = new Set<string>();
+  #bytes = 0;
+
+  constructor(readonly limit = MAX_TAG_FILE_BYTES) {}
+
+  /** Bytes read so far. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** The file's contents (read once); throws a `TagFileLimit` past the limit, an fs error otherwise. */
+  load(absolute: string, tag: '!TextFile' | '!BinaryFile'): string | Buffer {
+    const key = `${tag}\0${absolute}`;
+    const known = this.#read.get(key);
+    if (known !== undefined) return known;
+    // A file refused once is reported once (an alias of it a hundred times is one problem).
+    if (this.#refused.has(key)) throw new TagFileLimit('', true);
+    const other = this.#read.get(`${tag === '!TextFile' ? '!BinaryFile' : '!TextFile'}\0${absolute}`);
+    let content: string | Buffer;
+    if (other !== undefined) {
+      content = typeof other === 'string' ? Buffer.from(other, 'utf8') : other.toString('utf8');
+    } else {
+      const stat = statSync(absolute);
+      if (!stat.isFile()) throw new TagFileLimit(`${absolute} is not a regular file`);
+      if (this.#bytes + stat.size > this.limit) {
+        this.#refused.add(key);
+        throw new TagFileLimit(this.#overLimit(stat.size));
+      }
+      const bytes = readFileSync(absolute);
+      // The file may have grown since stat.
+      if (this.#bytes + bytes.length > this.limit) {
+        this.#refused.add(key);
+        throw new TagFileLimit(this.#overLimit(bytes.length));
+      }
+      this.#bytes += bytes.length;
+      content = tag === '!TextFile' ? bytes.toString('utf8') : bytes;
+    }
+    this.#read.set(key, content);
+    return content;
+  }
+
+  #overLimit(size: number): string {
+    return (
+      `the file has ${size} bytes, and tags may load at most ${this.limit} bytes in total per configuration ` +
+      `(${this.#bytes} already loaded); a config is not the place for large files: read it in the component instead`
+    );
+  }
+}
+
+/** A tag file that is refused without an fs error: not a regular file, or past the byte limit. */
+class TagFileLimit extends Error {
+  constructor(
+    message: string,
+    /** Refused before, and reported then. */
+    readonly repeated = false,
+  ) {
+    super(message);
+  }
 }
 
 /** A parsed YAML value with the source of every value in it. */
@@ -56,7 +131,9 @@ export function parseYaml(text: string, path: string, context: YamlContext): Par
     lineCounter,
     prettyErrors: false,
     strict: true,
-    uniqueKeys: true,
+    // The parser's duplicate-key check compares every pair of keys (quadratic: 90,000 keys took
+    // 70 s); the walker below reports duplicates itself in linear time.
+    uniqueKeys: false,
     schema: 'core',
     version: '1.2',
   });
@@ -77,7 +154,7 @@ export function parseYaml(text: string, path: string, context: YamlContext): Par
     return { value: undefined, ok: false, sources };
   }
   const walker = new Walker(doc, text, lineCounter, context, sources);
-  const value = walker.walk(doc.contents, path, 0, undefined);
+  const value = walker.walk(doc.contents, path, context.depth ?? 0, undefined);
   return { value, ok: context.issues.length === issueCount, sources };
 }
 
@@ -93,12 +170,76 @@ function syntaxIssue(doc: Document, error: YAMLError, text: string, lineCounter:
       message += ' (the quoted string that starts here is never closed)';
     }
   }
+  let issuePath = path;
+  if (error.code === 'BAD_INDENT') {
+    // The parser points at the start of the line; point at the key and say where it belongs.
+    const hint = indentationHint(text, lineCounter.linePos(offset).line);
+    if (hint !== undefined) {
+      offset = hint.offset;
+      message += `: '${hint.key}' is at column ${hint.column}, but the keys of ${hint.parent.length ? hint.parent.join('.') : 'the top level'} ` +
+        `start at column ${hint.expected} (line ${hint.siblingLine}); indent it like them (with spaces), or move it under another key`;
+      issuePath = [...hint.parent, hint.key].reduce((p, k) => childPath(p, k), path);
+    }
+  }
   const { line, col } = lineCounter.linePos(offset);
   const where = context.positions ? `${context.label}:${line}:${col}` : context.label;
   const lineStart = lineCounter.lineStarts[line - 1] ?? 0;
   const lineEnd = text.indexOf('\n', lineStart);
   const lineText = text.slice(lineStart, lineEnd === -1 ? text.length : lineEnd).replace(/\r$/, '');
-  return { path, message: `${where}: YAML syntax error: ${message}\n${caretSnippet(lineText, line, col)}` };
+  return { path: issuePath, message: `${where}: YAML syntax error: ${message}\n${caretSnippet(lineText, line, col)}` };
+}
+
+const keyLine = /^( *)([^\s#:'"{[\-][^:#]*?|"[^"]*"|'[^']*'):(?:\s|$)/;
+
+/**
+ * For a mapping key on `line` (1-based) indented unlike its siblings: the key, its column, the
+ * keys of the mappings it is inside (found by walking up to less indented `key:` lines), and the
+ * column its siblings start at. `undefined` where the text is not simple block mappings.
+ */
+function indentationHint(
+  text: string,
+  line: number,
+): { key: string; offset: number; column: number; parent: string[]; expected: number; siblingLine: number } | undefined {
+  const lines = text.split('\n');
+  // The parser may point at a blank or comment line before the key.
+  while (line < lines.length && /^\s*(#.*)?\r?$/.test(lines[line - 1]!)) line++;
+  const own = keyLine.exec((lines[line - 1] ?? '').replace(/\r$/, ''));
+  if (own === null) return undefined;
+  const indent = own[1]!.length;
+  const unquote = (key: string): string => key.trim().replace(/^(["'])(.*)\1$/, '$2');
+  let offset = 0;
+  for (let i = 0; i < line - 1; i++) offset += lines[i]!.length + 1;
+  // Walk up: the first less indented line opens the mapping the key is in; its first child line
+  // shows the siblings' column.
+  const parent: string[] = [];
+  let expected: number | undefined;
+  let siblingLine = 0;
+  let current = indent;
+  let firstChild: { indent: number; line: number } | undefined;
+  for (let i = line - 2; i >= 0; i--) {
+    const textLine = lines[i]!.replace(/\r$/, '');
+    if (textLine.trim() === '' || textLine.trimStart().startsWith('#')) continue;
+    const lineIndent = textLine.length - textLine.trimStart().length;
+    if (lineIndent >= current) {
+      if (expected === undefined) firstChild = { indent: lineIndent, line: i + 1 };
+      continue;
+    }
+    const match = keyLine.exec(textLine);
+    if (match === null || textLine.slice(match[0].length).trim().replace(/#.*$/, '') !== '') return undefined;
+    if (expected === undefined) {
+      if (firstChild === undefined) return undefined;
+      expected = firstChild.indent + 1;
+      siblingLine = firstChild.line;
+    }
+    parent.unshift(unquote(match[2]!));
+    current = lineIndent;
+  }
+  if (expected === undefined) {
+    if (firstChild === undefined) return undefined;
+    expected = firstChild.indent + 1;
+    siblingLine = firstChild.line;
+  }
+  return { key: unquote(own[2]!), offset: offset + indent, column: indent + 1, parent, expected, siblingLine };
 }
 
 /** The start of the quoted scalar that ends at `offset`, if there is one. */
@@ -141,6 +282,7 @@ class Walker {
   #tooMany = false;
   /** `Alias.resolve` searches the whole document each time; expanding aliases must not. */
   readonly #aliases = new Map<unknown, unknown>();
+  readonly #files: TagFiles;
 
   constructor(
     private readonly doc: Document,
@@ -148,7 +290,9 @@ class Walker {
     private readonly lineCounter: LineCounter,
     private readonly context: YamlContext,
     private readonly sources: SourceMap,
-  ) {}
+  ) {
+    this.#files = context.files ?? new TagFiles();
+  }
 
   /** The plain value of `node` at `path`; `fallback` is the source for an empty node. */
   walk(node: Node, path: string, depth: number, fallback: ValueSource | undefined): unknown {
@@ -288,15 +432,12 @@ class Walker {
     }
     const absolute = resolve(this.context.dir, relative);
     try {
-      if (!statSync(absolute).isFile()) {
-        this.issue(path, `${tag} ${relative}: ${absolute} is not a regular file`, here);
-        return null;
-      }
-      const content = tag === '!TextFile' ? readFileSync(absolute, 'utf8') : readFileSync(absolute);
+      const content = this.#files.load(absolute, tag);
       this.sources.set(path, { label: `${tag} ${relative} (${here.label})`, dir: here.dir });
       return content;
     } catch (error) {
-      this.issue(path, `${tag} ${relative}: ${fileErrorText(error)} (${absolute})`, here);
+      if (error instanceof TagFileLimit && error.repeated) return null;
+      this.issue(path, `${tag} ${relative}: ${error instanceof TagFileLimit ? error.message : `${fileErrorText(error)} (${absolute})`}`, here);
       return null;
     }
   }

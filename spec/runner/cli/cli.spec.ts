@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repo, runCli, startCli, waitForOutput, writeConfigs } from './run-cli';
 
-jest.setTimeout(30_000);
+// Generous: each test runs real CLI processes, several in a row, and must pass on a loaded machine.
+jest.setTimeout(90_000);
 
 const hello = join(repo, 'samples', 'hello', 'config.yaml');
 
@@ -70,15 +71,30 @@ describe('asphalt run', () => {
     expect(viaSet.stdout + viaSet.stderr).toContain('--set component.startDelay=-1');
   });
 
+  it.each(['pretty', 'json'])('prints a single config problem first and once, with no headers (%s logs)', async (format) => {
+    const files = writeConfigs({ 'one.yaml': 'component:\n  type: FIXTURES/apps:Server\n  startDelay: soon\n' });
+    const result = await runCli(['run', files['one.yaml']!], { ASPHALT_LOG_FORMAT: format });
+    expect(result.code).toBe(1);
+    const first = result.stderr.split('\n').find((line) => line.includes('component.startDelay'))!;
+    expect(first).toMatch(/invalid configuration: component\.startDelay: .*one\.yaml:3:15/);
+    expect(result.stderr.split('component.startDelay').length - 1).toBe(1);
+    expect(result.stderr).not.toContain('problem(s)');
+    expect(result.stderr).not.toContain('ASPHALT_CONFIG (1)');
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stacks
+  });
+
   it.each([
     ['returns a code from run()', 3, 3],
-    ['warns about a code outside 0-127 and exits with 1', 300, 1],
-    ['warns about a non-number and exits with 1', 'nope', 1],
+    ['reports a code outside 0-127, naming the component, and exits with 1', 300, 1],
+    ['reports a non-number, naming the component and the expected type, and exits with 1', 'nope', 1],
   ])('%s', async (_title, code, expected) => {
     const files = writeConfigs({ 'exit.yaml': `component: { type: FIXTURES/apps:ExitWith, code: ${JSON.stringify(code)} }\n` });
     const result = await runCli(['run', files['exit.yaml']!]);
     expect(result.code).toBe(expected);
-    if (expected === 1) expect(result.stdout + result.stderr).toContain('not an exit code');
+    if (expected === 1) {
+      expect(result.stderr).toMatch(/ERROR +root \(ExitWith\): run\(\) returned .*, but it must return an exit code: an integer from 0 to 127/);
+      expect(result.stderr).toContain(typeof code === 'string' ? '"nope" (a string)' : '300 (a number)');
+    }
   });
 
   it('logs a failure in run() with its stack and exits with 1', async () => {
@@ -212,15 +228,22 @@ describe('asphalt check and graph', () => {
 describe('usage errors', () => {
   it.each([
     [['rnu', 'x.yaml'], "unknown command 'rnu'", "did you mean 'run'?"],
-    [['run'], 'needs at least one config file', ''],
+    [['run'], 'needs at least one config file', 'e.g. asphalt run config.yaml'],
     [['run', 'x.yaml', '--sett', 'a=b'], "Unknown option '--sett'", 'did you mean --set?'],
-    [['run', 'x.yaml', '--set', 'novalue'], 'expected path.to.key=value', ''],
-    [['graph', 'x.yaml', '--format', 'png'], '', ''],
-  ])('explains %j and exits with 2 (or 1 for what needs the file)', async (args, text, hint) => {
+    [['run', 'x.yaml', '--set', 'novalue'], 'expected path.to.key=value', 'e.g. --set component.port=8080'],
+  ])('explains %j and exits with 2 (a usage error, found before any file is read)', async (args, text, hint) => {
     const result = await runCli(args);
-    expect(result.code).toBeGreaterThan(0);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain(text);
     expect(result.stderr).toContain(hint);
+    expect(result.stderr).not.toContain('no such file');
+  });
+
+  it('refuses an unknown graph format with 2, for a config file that exists', async () => {
+    const file = writeConfigs({ 'app.yaml': 'component: { type: container }\n' })['app.yaml']!;
+    const result = await runCli(['graph', file, '--format', 'png']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--format png: expected one of mermaid, dot, json, svg');
   });
 
   it('prints help for the CLI and for each command', async () => {

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 export const repo = join(__dirname, '..', '..', '..');
 export const fixtures = join(__dirname, 'fixtures');
 
-/** A CLI process still running after this long is killed (the specs' own timeout is 30 s). */
-const KILL_AFTER_MS = 25_000;
+/** A CLI process still running after this long is killed (the specs' own timeout is 90 s). */
+const KILL_AFTER_MS = 45_000;
 
 /** The outcome of one `asphalt` process. */
 export interface CliResult {
@@ -45,7 +45,7 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
 }
 
 /** Resolves once the process has printed `text` (on stdout or stderr). */
-export async function waitForOutput(output: () => string, text: string, ms = 15_000): Promise<void> {
+export async function waitForOutput(output: () => string, text: string, ms = 40_000): Promise<void> {
   const until = Date.now() + ms;
   while (!output().includes(text)) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${JSON.stringify(text)}; output so far:\n${output()}`);
