@@ -67,6 +67,7 @@ export interface Remote<R, T> {
 let scenarioName = '';
 export function setScenario(name: string): void {
   scenarioName = name;
+  measurement = 0; // counted per scenario: a child runs its scenario alone
 }
 
 /** Forks the child that serves subject `key` of the running scenario and waits until it is warm. */
