@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { formatRate, formatRatio, gcExposed, type Result } from './harness';
 import { setScenario } from './isolate';
@@ -77,11 +77,26 @@ async function main(argv: readonly string[]): Promise<number> {
   );
   if (markdownArg !== undefined) {
     const text = markdown(machine, results, argv);
-    if (markdownFile) writeFileSync(markdownFile, text);
+    if (markdownFile) writeMarkdown(markdownFile, text);
     else console.log(`\n${text}`);
   }
   if (json) writeFileSync(json, `${JSON.stringify({ machine, date: new Date().toISOString(), results }, null, 2)}\n`);
   return 0;
+}
+
+const BEGIN = '<!-- bench:begin -->';
+const END = '<!-- bench:end -->';
+
+/**
+ * Writes the figures to `file`: between its `<!-- bench:begin -->` and `<!-- bench:end -->` lines
+ * when it has them (BENCHMARKS.md keeps its prose around them), else as the whole file.
+ */
+function writeMarkdown(file: string, text: string): void {
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const begin = current.indexOf(BEGIN);
+  const end = current.indexOf(END);
+  if (begin < 0 || end < begin) return writeFileSync(file, text);
+  writeFileSync(file, `${current.slice(0, begin + BEGIN.length)}\n${text}${current.slice(end)}`);
 }
 
 /** The BENCHMARKS.md text of a run: one table per result and the targets, written from the figures. */
