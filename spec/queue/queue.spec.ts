@@ -13,7 +13,6 @@ import {
   type LifecycleEvent,
   type TransactionScope,
 } from '../../lib';
-import { defineTask, WorkerPoolComponent } from '../../lib/workers';
 import {
   CurrentJob,
   defineJob,
