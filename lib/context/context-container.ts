@@ -1,4 +1,5 @@
-import { Container } from 'inversify';
+import type { Container } from 'inversify';
+import { inversify } from './load-inversify';
 import { ResourceNotFoundError } from '../errors';
 import { describeKey, type ResourceKey } from '../resources/resource-key';
 import { serviceId } from '../resources/service-id';
@@ -30,7 +31,7 @@ export class ContextContainer {
 
   constructor(host: ContainerHost) {
     this.#host = host;
-    this.container = new Container({ parent: host.parentContainer?.container, autobind: true, defaultScope: 'Transient' });
+    this.container = new (inversify().Container)({ parent: host.parentContainer?.container, autobind: true, defaultScope: 'Transient' });
     this.sync();
   }
 

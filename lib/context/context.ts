@@ -6,20 +6,19 @@ import {
   ContextStateError,
   InvalidResourceError,
   NoCurrentContextError,
-  ResourceConflictError,
   TeardownError,
 } from '../errors';
 import { Signal } from '../events/signal';
 import type { ResourceEvent } from '../resources/resource-event';
 import { describeKey, type ResourceKey } from '../resources/resource-key';
 import { checkResourceName, DEFAULT_NAME } from '../resources/resource-name';
-import { Announcement } from './announcement';
 import { checkKey, conflict, keysFor, notFound, notYet } from './context-messages';
 import { ContextContainer } from './context-container';
 import type { ContextOwner } from './context-owner';
 import { FactoryBuilds } from './factory-builds';
 import { FactoryRecord } from './factory-record';
-import { abandonClose, announce, attachOwner, closeIfIdle, contextLabel, hasOwnResource, isVisible, openChildren, reportTaskFailure, transactionScope } from './internal';
+import { abandonClose, attachOwner, closeIfIdle, contextLabel, openChildren, transactionScope } from './internal';
+import { entriesInChain, findAnnouncement, findEntry, isVisible, namesInChain, provideContextParts, valuesInChain } from './context-chain';
 import type { TransactionScope } from './transaction-scope';
 import { lookupGeneration } from './lookup-generation';
 import { ResourceRegistry, type RegistryEntry } from './resource-registry';
@@ -74,6 +73,10 @@ export class Context implements AsyncDisposable {
   [contextLabel]: string | undefined = undefined;
   /** Internal: see `attachTransactionScope`. */
   [transactionScope]: TransactionScope | undefined = undefined;
+
+  static {
+    provideContextParts({ registry: (ctx) => (ctx as Context).#registry, taskFailed: (ctx) => (ctx as Context).#taskFailed });
+  }
 
   constructor(parent?: Context) {
     if (parent !== undefined) {
@@ -213,7 +216,7 @@ export class Context implements AsyncDisposable {
       const found = this.#find(key, name);
       if (found instanceof FactoryRecord) return (await this.#buildsOf().get(found)) as T;
       if (found !== undefined) return found as T;
-      const pending = this.#findAnnouncement(key, name);
+      const pending = findAnnouncement(this, key, name);
       if (pending === undefined) return this.#miss(key, name, options);
       await pending.promise;
     }
@@ -240,7 +243,7 @@ export class Context implements AsyncDisposable {
       throw new AsyncResourceError(notYet(key, name, undefined));
     }
     if (found !== undefined) return found as T;
-    const pending = this.#findAnnouncement(key, name);
+    const pending = findAnnouncement(this, key, name);
     if (pending !== undefined) throw new AsyncResourceError(notYet(key, name, pending.provider));
     return this.#miss(key, name, options);
   }
@@ -248,14 +251,7 @@ export class Context implements AsyncDisposable {
   /** Every value published under `key` that is visible here, by name (factories are not run). */
   getResources<T>(key: ResourceKey<T>): ReadonlyMap<string, T> {
     this.#assertState('look up resources', 'open', 'closing');
-    const result = new Map<string, T>();
-    for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) {
-      for (const name of ctx.#registry.names(key)) {
-        const entry = ctx.#registry.get(key, name)!;
-        if (!result.has(name) && !(entry.value instanceof FactoryRecord)) result.set(name, entry.value as T);
-      }
-    }
-    return result;
+    return valuesInChain<T>(this, key);
   }
 
   /**
@@ -327,19 +323,6 @@ export class Context implements AsyncDisposable {
     return error ?? new ContextStateError('the context is closing');
   }
 
-  /** Internal: promise that `key`/`name` will be published here, so `getResource` waits for it. */
-  [announce](key: ResourceKey<unknown>, name: string, provider: string): Announcement {
-    this.#assertState('announce a resource', 'open');
-    const existing = this.#registry.announcement(key, name);
-    if (existing !== undefined && !existing.settled) {
-      throw new ResourceConflictError(`${describeKey(key)} '${name}' is announced by both ${existing.provider} and ${provider}; give one of them another resource name`);
-    }
-    const announcement = new Announcement(provider, key, name);
-    this.#registry.setAnnouncement(key, name, announcement);
-    if (this.#registry.get(key, name) !== undefined) announcement.fulfil();
-    return announcement;
-  }
-
   /** Internal: closes at once, synchronously, when there is nothing to tear down. */
   [closeIfIdle](error: unknown): boolean {
     if (this.#closing !== undefined) return this.#state === 'closed';
@@ -366,30 +349,6 @@ export class Context implements AsyncDisposable {
     this.#owner = owner;
   }
 
-  /** Internal: whether this context itself (not a parent) holds `key`/`name`. */
-  [hasOwnResource](key: ResourceKey<unknown>, name: string): boolean {
-    return this.#registry.get(key, name) !== undefined;
-  }
-
-  /** Internal: whether a value or factory for `key`/`name` is held here or in a parent (runs no factory). */
-  [isVisible](key: ResourceKey<unknown>, name: string): boolean {
-    for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) if (ctx.#registry.get(key, name) !== undefined) return true;
-    return false;
-  }
-
-  /** Internal: delivers a service task failure to this context's and its ancestors' listeners. */
-  [reportTaskFailure](event: TaskFailedEvent): void {
-    let delivered = false;
-    for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) {
-      const signal = ctx.#taskFailed;
-      if (signal !== undefined && signal.listenerCount > 0) {
-        signal.dispatch(event);
-        delivered = true;
-      }
-    }
-    if (!delivered) process.emitWarning(event.error);
-  }
-
   #assertState(action: string, ...allowed: ContextState[]): void {
     if (allowed.includes(this.#state)) return;
     throw new ContextStateError(
@@ -414,33 +373,20 @@ export class Context implements AsyncDisposable {
     this.#assertState('look up a resource', 'open', 'closing');
     checkKey(key, 'getResource');
     if (typeof name !== 'string') checkResourceName(name, 'getResource');
-    for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) {
-      const entry = ctx.#registry.get(key, name);
-      if (entry === undefined) continue;
-      if (entry.value instanceof FactoryRecord || name !== DEFAULT_NAME || this.#owner !== undefined) return entry.value;
-      if (this.#cachedAt !== lookupGeneration.value) {
-        this.#cache = undefined;
-        this.#cachedAt = lookupGeneration.value;
-      }
-      (this.#cache ??= new Map()).set(key, entry.value);
-      return entry.value;
+    const entry = findEntry(this, key, name);
+    if (entry === undefined) return undefined;
+    if (entry.value instanceof FactoryRecord || name !== DEFAULT_NAME || this.#owner !== undefined) return entry.value;
+    if (this.#cachedAt !== lookupGeneration.value) {
+      this.#cache = undefined;
+      this.#cachedAt = lookupGeneration.value;
     }
-    return undefined;
-  }
-
-  #findAnnouncement(key: ResourceKey<unknown>, name: string): Announcement | undefined {
-    for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) {
-      const pending = ctx.#registry.announcement(key, name);
-      if (pending !== undefined) return pending;
-    }
-    return undefined;
+    (this.#cache ??= new Map()).set(key, entry.value);
+    return entry.value;
   }
 
   #miss(key: ResourceKey<unknown>, name: string, options: LookupOptions | undefined): undefined {
     if (options?.optional) return undefined;
-    const names = new Set<string>();
-    for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) for (const n of ctx.#registry.names(key)) names.add(n);
-    throw notFound(key, name, names);
+    throw notFound(key, name, namesInChain(this, key));
   }
 
   #buildsOf(): FactoryBuilds {
@@ -450,15 +396,9 @@ export class Context implements AsyncDisposable {
   #containerOf(): ContextContainer {
     return (this.#container ??= new ContextContainer({
       parentContainer: this.parent === undefined ? undefined : this.parent.#containerOf(),
-      visibleEntries: () => this.#visibleEntries(),
+      visibleEntries: () => entriesInChain(this),
       lookupNowait: (key, name) => this.getResourceNowait(key, name),
-      isVisible: (key, name) => this[isVisible](key, name),
+      isVisible: (key, name) => isVisible(this, key, name),
     }));
-  }
-
-  *#visibleEntries(): IterableIterator<[ResourceKey<unknown>, string, RegistryEntry, boolean]> {
-    for (let ctx: Context | undefined = this; ctx; ctx = ctx.parent) {
-      for (const [key, name, entry] of ctx.#registry.entries()) yield [key, name, entry, ctx === this];
-    }
   }
 }

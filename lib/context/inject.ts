@@ -1,4 +1,4 @@
-import { inject as inversifyInject, injectable as inversifyInjectable } from 'inversify';
+import { inversify } from './load-inversify';
 import { DecoratorError } from '../errors';
 import { describeKey, isResourceKey, type ResourceKey } from '../resources/resource-key';
 import { checkResourceName, DEFAULT_NAME } from '../resources/resource-name';
@@ -31,14 +31,14 @@ export function inject<T>(key: ResourceKey<T>, name: string = DEFAULT_NAME): Par
     );
   }
   checkResourceName(name, '@inject');
-  const decorate = inversifyInject(serviceId(key, name));
+  const id = serviceId(key, name);
   return (target: object, property: string | symbol | undefined, index?: number): void => {
     if (typeof index === 'number') {
       let byIndex = parameters.get(target);
       if (byIndex === undefined) parameters.set(target, (byIndex = new Map()));
       byIndex.set(index, { key, name });
     }
-    (decorate as (t: object, p: string | symbol | undefined, i?: number) => void)(target, property, index);
+    (inversify().inject(id) as (t: object, p: string | symbol | undefined, i?: number) => void)(target, property, index);
   };
 }
 
@@ -57,4 +57,6 @@ export const describeParameter = (p: InjectedParameter): string => `${describeKe
  * @injectable()
  * class NoteService { constructor(@inject(Db) readonly db: Pool) {} }
  */
-export const injectable = inversifyInjectable;
+export function injectable(...args: Parameters<typeof import('inversify').injectable>): ClassDecorator {
+  return inversify().injectable(...args) as ClassDecorator;
+}

@@ -1,6 +1,6 @@
 import { InvalidResourceError, ServiceTaskError } from '../errors';
 import type { Context } from './context';
-import { reportTaskFailure } from './internal';
+import { reportTaskFailure } from './context-chain';
 
 /** Options of `ctx.startServiceTask`. */
 export interface ServiceTaskOptions {
@@ -56,7 +56,7 @@ export function startServiceTask(
         { cause: error },
       );
       if (stopping) teardownFailure = failure;
-      else ctx[reportTaskFailure]({ taskName: name, error: failure });
+      else reportTaskFailure(ctx, { taskName: name, error: failure });
     } finally {
       running = false;
     }

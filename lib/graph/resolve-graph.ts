@@ -1,6 +1,8 @@
 import type { ComponentType } from '../components/component';
 import type { Context } from '../context/context';
-import { isVisible } from '../context/internal';
+import { isVisible } from '../context/context-chain';
+import { ApplicationState } from '../lifecycle/application-state';
+import { Logger } from '../lifecycle/logger';
 import {
   AmbiguousProviderError,
   AsphaltError,
@@ -135,7 +137,9 @@ export function resolveGraph(root: ComponentType, config?: unknown, options: Res
       const list = providersByScope.get(scope)?.get(id);
       if (list !== undefined && list.length > 0) return list[0];
     }
-    if (options.context?.[isVisible](requirement.key, requirement.name)) return 'context';
+    if (options.context !== undefined && isVisible(options.context, requirement.key, requirement.name)) return 'context';
+    // What bootstrap itself publishes in every application context (see bootstrap()).
+    if (requirement.name === 'default' && (requirement.key === Logger || requirement.key === ApplicationState)) return 'context';
     if (requirement.optional) return undefined;
     const keyText = describeKey(requirement.key);
     const otherNames = providedAs(requirement.key);

@@ -7,7 +7,8 @@ import { Application } from './application';
 import { ApplicationState } from './application-state';
 import type { LifecycleEvent } from './lifecycle-event';
 import { Logger, stderrLogger } from './logger';
-import { isVisible, openChildren } from '../context/internal';
+import { openChildren } from '../context/internal';
+import { isVisible } from '../context/context-chain';
 import { DEFAULT_NAME } from '../resources/resource-name';
 import { Startup } from './start-components';
 import { describeKey } from '../resources/resource-key';
@@ -37,7 +38,7 @@ export async function bootstrap(root: ComponentType, config?: unknown, options: 
   const logger = options.logger ?? stderrLogger;
   const events = options.events ?? new Signal<LifecycleEvent>({ name: 'lifecycle' });
   const context = new Context(options.context);
-  if (!context[isVisible](Logger, DEFAULT_NAME)) context.addResource(logger, { types: [Logger], description: 'the application logger' });
+  if (!isVisible(context, Logger, DEFAULT_NAME)) context.addResource(logger, { types: [Logger], description: 'the application logger' });
   const state = new ApplicationState();
   context.addResource(state, { types: [ApplicationState], description: 'the application phase' });
   let resolved;

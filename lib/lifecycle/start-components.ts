@@ -1,6 +1,6 @@
 import type { Announcement } from '../context/announcement';
 import { Context } from '../context/context';
-import { announce, hasOwnResource } from '../context/internal';
+import { announce, hasOwnResource } from '../context/context-chain';
 import { ComponentStartError, ResourceUnavailableError, StartupTimeoutError } from '../errors';
 import type { Signal } from '../events/signal';
 import type { Provision, Requirement } from '../graph/graph-types';
@@ -80,7 +80,7 @@ export class Startup {
     for (const run of this.runs) {
       if (run.inner) this.#forwardExports(run);
       for (const p of run.record.provides) {
-        run.announcements.push(run.scope[announce](p.key, p.name, run.record.path));
+        run.announcements.push(announce(run.scope, p.key, p.name, run.record.path));
       }
     }
   }
@@ -170,7 +170,7 @@ export class Startup {
 
     const target = run.scope;
     let missing: Provision[] | undefined;
-    for (const p of record.provides) if (!target[hasOwnResource](p.key, p.name)) (missing ??= []).push(p);
+    for (const p of record.provides) if (!hasOwnResource(target, p.key, p.name)) (missing ??= []).push(p);
     if (missing !== undefined) {
       const list = missing.map((p) => `${describeKey(p.key)} '${p.name}'`).join(', ');
       this.#fail(
@@ -322,7 +322,7 @@ export class Startup {
         );
       }
     }
-    if (record.provides.length > 0 && record.provides.every((p) => run.scope[hasOwnResource](p.key, p.name))) {
+    if (record.provides.length > 0 && record.provides.every((p) => hasOwnResource(run.scope, p.key, p.name))) {
       run.node.timings.readyAt ??= this.now();
     }
   }
@@ -361,7 +361,7 @@ export class Startup {
     inner.resourceAdded.connect((event) => {
       for (const key of event.keys) {
         if (!exported.some((p) => p.key === key && p.name === event.name)) continue;
-        if (run.scope[hasOwnResource](key, event.name)) continue;
+        if (hasOwnResource(run.scope, key, event.name)) continue;
         if (event.isFactory) {
           run.scope.addResourceFactory(() => inner.getResource(key, event.name), { types: [key], name: event.name });
         } else {

@@ -4,7 +4,7 @@ import {
   token,
   type ResourceEvent,
 } from '../../lib';
-import { announce } from '../../lib/context/internal';
+import { announce } from '../../lib/context/context-chain';
 
 class Pool {
   constructor(readonly url = 'postgres://db') {}
@@ -425,7 +425,7 @@ describe('teardown', () => {
 describe('waiting for announced resources', () => {
   it('makes getResource wait until the announced resource is published', async () => {
     const ctx = new Context();
-    ctx[announce](Db, 'default', 'root.db');
+    announce(ctx, Db, 'default', 'root.db');
     const child = ctx.child();
     const waiting = child.getResource(Db);
     let settled = false;
@@ -439,7 +439,7 @@ describe('waiting for announced resources', () => {
 
   it('fails the waiters with the provider and its error when the provider fails', async () => {
     const ctx = new Context();
-    const pending = ctx[announce](Db, 'default', 'root.db');
+    const pending = announce(ctx, Db, 'default', 'root.db');
     const waiting = ctx.getResource(Db);
     pending.fail(new Error('connection refused'));
     const error = await failure(() => waiting, 'ASPHALT_RESOURCE_UNAVAILABLE');
@@ -450,7 +450,7 @@ describe('waiting for announced resources', () => {
 
   it('fails the waiters when the context closes first', async () => {
     const ctx = new Context();
-    ctx[announce](Db, 'default', 'root.db');
+    announce(ctx, Db, 'default', 'root.db');
     const waiting = ctx.getResource(Db);
     await ctx.close();
     await failure(() => waiting, 'ASPHALT_RESOURCE_UNAVAILABLE');
@@ -458,14 +458,14 @@ describe('waiting for announced resources', () => {
 
   it('makes getResourceNowait say the resource is announced but not yet published', async () => {
     const ctx = new Context();
-    ctx[announce](Db, 'default', 'root.db');
+    announce(ctx, Db, 'default', 'root.db');
     const error = await failure(() => ctx.getResourceNowait(Db), 'ASPHALT_ASYNC_RESOURCE');
     expect(error.message).toContain('root.db will provide it');
   });
 
   it('still fails at once for a resource nobody announced', async () => {
     const ctx = new Context();
-    ctx[announce](Db, 'default', 'root.db');
+    announce(ctx, Db, 'default', 'root.db');
     await failure(() => ctx.getResource(Db, 'other'), 'ASPHALT_RESOURCE_NOT_FOUND');
   });
 });
