@@ -104,6 +104,8 @@ export type {
 export { bootstrap } from './lifecycle/bootstrap';
 export type { BootstrapOptions } from './lifecycle/bootstrap';
 export { Application } from './lifecycle/application';
+export { ApplicationState } from './lifecycle/application-state';
+export type { ApplicationPhase, ApplicationPhaseEvent } from './lifecycle/application-state';
 export type { LifecycleEvent } from './lifecycle/lifecycle-event';
 export type { LogMethod } from './lifecycle/logger';
 export { Logger, silentLogger, stderrLogger } from './lifecycle/logger';

@@ -1,30 +1,21 @@
 import type { Context } from './context';
+import type { TransactionScope } from './transaction-scope';
 
-/**
- * What a transactional battery (the SQL session) attaches to the context that owns a unit of work,
- * so that other batteries can hold work until it commits without importing that battery.
- */
-export interface TransactionScope {
-  /** Whether work given to {@link TransactionScope.defer} would wait for a commit now. */
-  readonly active: boolean;
-  /** Runs `fn` once the unit of work has committed; drops it when it rolls back. */
-  defer(fn: () => unknown): void;
-}
-
-const scopes = new WeakMap<Context, TransactionScope>();
+export type { TransactionScope } from './transaction-scope';
+import { transactionScope } from './internal';
 
 /**
  * Attaches `scope` to `ctx` (one per context; a second replaces the first). For battery authors:
  * the SQL battery attaches its session here when a context opens a transaction.
  */
 export function attachTransactionScope(ctx: Context, scope: TransactionScope): void {
-  scopes.set(ctx, scope);
+  ctx[transactionScope] = scope;
 }
 
 /** The nearest active transaction scope of `ctx` or its ancestors, if any. */
 export function activeTransactionScope(ctx: Context): TransactionScope | undefined {
   for (let at: Context | undefined = ctx; at; at = at.parent) {
-    const scope = scopes.get(at);
+    const scope = at[transactionScope];
     if (scope?.active) return scope;
   }
   return undefined;

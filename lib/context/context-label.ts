@@ -15,7 +15,7 @@ export function labelContext(ctx: Context, label: string): void {
   ctx[contextLabel] = label;
 }
 
-/** Internal: the labels of `ctx` and its parents, outermost first (`root.api > GET /x`). */
+/** The labels of `ctx` and its parents, outermost first (`root.api > GET /x`): a component context gives its path. */
 export function describeContext(ctx: Context | undefined): string | undefined {
   const parts: string[] = [];
   for (let at = ctx; at !== undefined && parts.length < 8; at = at.parent) {

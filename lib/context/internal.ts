@@ -15,3 +15,5 @@ export const abandonClose = Symbol('asphalt.abandonClose');
 export const openChildren = Symbol('asphalt.openChildren');
 /** The context's label for the blocked-loop detector (`labelContext`): a slot, not a WeakMap entry. */
 export const contextLabel = Symbol('asphalt.label');
+/** The context's transaction scope (`attachTransactionScope`): a slot, not a WeakMap entry (cheaper to collect). */
+export const transactionScope = Symbol('asphalt.transactionScope');

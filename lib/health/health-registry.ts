@@ -17,12 +17,27 @@ export interface HealthCheckResult {
   [detail: string]: unknown;
 }
 
-/** Every check's outcome: `ok` when all are up. */
+/**
+ * Every check's outcome, shaped like NestJS terminus: `ok` when all are up, `shutting_down` from
+ * the first instant of stop.
+ */
 export interface HealthReport {
-  status: 'ok' | 'error';
+  status: 'ok' | 'error' | 'shutting_down';
   info: Record<string, HealthCheckResult>;
   error: Record<string, HealthCheckResult>;
   details: Record<string, HealthCheckResult>;
+}
+
+/** Where the application is in its life, as the probes see it. */
+export type HealthState = 'starting' | 'ready' | 'stopping';
+
+/** The last block of the event loop past the liveness threshold (see {@link HealthRegistry.reportLoopBlocked}). */
+export interface LoopBlock {
+  readonly ms: number;
+  readonly threshold: number;
+  /** `Date.now()` when it was reported. */
+  readonly at: number;
+  readonly component?: string;
 }
 
 interface Entry {
@@ -42,6 +57,57 @@ interface Entry {
  */
 export class HealthRegistry {
   readonly #entries = new Map<string, Entry>();
+  #state: HealthState = 'starting';
+  #lastBlock: LoopBlock | undefined;
+  /** How long a reported loop block keeps `/livez` failing, in ms. */
+  livenessWindow = 30_000;
+
+  /** `starting` until the tree has started, `ready`, then `stopping` from the first instant of stop. */
+  get state(): HealthState {
+    return this.#state;
+  }
+
+  /** The tree has started: readiness now follows the checks. Called by `HealthComponent` (or a runner). */
+  markReady(): void {
+    if (this.#state === 'starting') this.#state = 'ready';
+  }
+
+  /** Stop has begun: readiness is false from now on. */
+  markStopping(): void {
+    this.#state = 'stopping';
+  }
+
+  /** Records a block of the event loop past the liveness threshold: `/livez` fails for `livenessWindow` ms. */
+  reportLoopBlocked(block: Omit<LoopBlock, 'at'>): void {
+    this.#lastBlock = { ...block, at: Date.now() };
+  }
+
+  /** `/livez`: down only while a loop block past the threshold was reported within `livenessWindow`. */
+  liveness(): HealthReport {
+    const block = this.#lastBlock;
+    const recent = block !== undefined && Date.now() - block.at < this.livenessWindow;
+    const eventLoop: HealthCheckResult = recent
+      ? { status: 'down', message: `the event loop was blocked for ${block.ms} ms (threshold ${block.threshold} ms)${block.component ? ` in ${block.component}` : ''}`, blockedMs: block.ms, ago: Date.now() - block.at }
+      : { status: 'up' };
+    return single('eventLoop', eventLoop);
+  }
+
+  /** `/startupz`: up once the tree has started (and stays up while stopping). */
+  startup(): HealthReport {
+    return single('lifecycle', this.#state === 'starting' ? { status: 'down', state: this.#state } : { status: 'up', state: this.#state });
+  }
+
+  /** `/readyz`: down until the tree has started and from the first instant of stop; otherwise the checks. */
+  async readiness(): Promise<HealthReport> {
+    if (this.#state !== 'ready') {
+      const report = single('lifecycle', { status: 'down', state: this.#state });
+      if (this.#state === 'stopping') report.status = 'shutting_down';
+      return report;
+    }
+    const report = await this.run();
+    const lifecycle: HealthCheckResult = { status: 'up', state: this.#state };
+    return { ...report, info: { lifecycle, ...report.info }, details: { lifecycle, ...report.details } };
+  }
 
   /** Adds a check under `name` (unique); returns a function that removes it. */
   add(name: string, check: HealthCheck, options: HealthCheckOptions = {}): () => void {
@@ -112,4 +178,9 @@ export class HealthRegistry {
     entry.cached = { at: performance.now(), result };
     return result;
   }
+}
+
+function single(name: string, result: HealthCheckResult): HealthReport {
+  const up = result.status === 'up';
+  return { status: up ? 'ok' : 'error', info: up ? { [name]: result } : {}, error: up ? {} : { [name]: result }, details: { [name]: result } };
 }

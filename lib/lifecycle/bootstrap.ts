@@ -4,6 +4,7 @@ import { ComponentStartError, ContextAbortedError, GraphError, TeardownError } f
 import { Signal } from '../events/signal';
 import { problemComponent, resolveGraph, type ResolveOptions } from '../graph/resolve-graph';
 import { Application } from './application';
+import { ApplicationState } from './application-state';
 import type { LifecycleEvent } from './lifecycle-event';
 import { Logger, stderrLogger } from './logger';
 import { isVisible, openChildren } from '../context/internal';
@@ -37,6 +38,8 @@ export async function bootstrap(root: ComponentType, config?: unknown, options: 
   const events = options.events ?? new Signal<LifecycleEvent>({ name: 'lifecycle' });
   const context = new Context(options.context);
   if (!context[isVisible](Logger, DEFAULT_NAME)) context.addResource(logger, { types: [Logger], description: 'the application logger' });
+  const state = new ApplicationState();
+  context.addResource(state, { types: [ApplicationState], description: 'the application phase' });
   let resolved;
   try {
     resolved = resolveGraph(root, config, { ...options, context });
@@ -51,6 +54,7 @@ export async function bootstrap(root: ComponentType, config?: unknown, options: 
   const disconnectLog = logger.isLevelEnabled?.('debug') === false ? () => undefined : events.connect((event) => logEvent(logger, event));
   const startup = new Startup(resolved, context, events, logger);
   const stop = async (error?: unknown): Promise<void> => {
+    state.markStopping();
     const failures: unknown[] = await closeForeignContexts(context, startup, error);
     failures.push(...(await stopComponents(startup.runs, resolved.graph[phaseGraph], error, events, () => startup.now())));
     try {
@@ -76,6 +80,7 @@ export async function bootstrap(root: ComponentType, config?: unknown, options: 
     throw error;
   }
   const ms = startup.now();
+  state.markStarted();
   const critical = resolved.graph.criticalPath();
   events.dispatch({ type: 'ready', components: startup.runs.length, ms, criticalPath: critical.path });
   logger.info(

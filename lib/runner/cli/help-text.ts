@@ -9,6 +9,7 @@ Commands:
   check FILE...      load and validate the config, resolve the whole graph; start nothing
   graph FILE...      print the resolved component graph (mermaid, dot, json or svg)
   describe TYPE      show a component type's config options, provides and requires
+  migrate FILE...    apply the pending migrations of the config's SQL component(s); start nothing else
 
 Options:
 {options}
@@ -51,6 +52,12 @@ WebAssembly (@viz-js/viz), loaded only for svg.
 
 TYPE is a module:Export (e.g. ./dist/db.js:DbComponent) or a registered short name. Prints the
 component's config options (name, type, default, constraints), what it provides and requires.`,
+  migrate: `Usage: asphalt migrate FILE... [--set path=value]... [-s SERVICE]
+
+Applies the pending migrations of every component of the config that has them (type: sql with a
+'migrations' folder), under the same advisory lock as migrateOnStart, then exits. Nothing else starts.
+
+{options}`,
 };
 
 /** The option lines of `command`'s help (the general help lists the flags every command takes). */

@@ -6,6 +6,7 @@ import { CliUsageError } from './cli-error';
 import { checkCommand } from './commands/check-command';
 import { describeCommand } from './commands/describe-command';
 import { graphCommand } from './commands/graph-command';
+import { migrateCommand } from './commands/migrate-command';
 import { runCommand } from './commands/run-command';
 import { helpText } from './help-text';
 import { parseCliArgs } from './parse-cli-args';
@@ -34,6 +35,8 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
         return await graphCommand(args, out);
       case 'describe':
         return describeCommand(args, out);
+      case 'migrate':
+        return await migrateCommand(args, out);
     }
   } catch (error) {
     if (error instanceof CliUsageError) {
