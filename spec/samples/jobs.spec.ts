@@ -26,4 +26,10 @@ describe('the jobs sample', () => {
       await server.stop();
     }
   });
+
+  it('is listed by asphalt schedules with the next run times, starting nothing', async () => {
+    const result = await runCli(['schedules', join(repo, 'samples', 'jobs', 'config.yaml')]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^root\.scheduler: 2 schedule\(s\)\n  nightly-digest  job nightly-digest  cron 0 3 \* \* \* \(Europe\/Paris\)  next: (\S+T0[12]:00:00\.000Z(, )?){3}\n  demo-digest  job nightly-digest  every 700 ms  next: /);
+  });
 });
