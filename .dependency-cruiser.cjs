@@ -3,9 +3,10 @@
 const batteries = ['health', 'http', 'sql', 'redis', 'mailer', 'serialization', 'templating', 'queue', 'scheduler'];
 const outside = ['runner', 'workers', 'bridge', ...batteries];
 const edges = ['workers', 'bridge', ...batteries];
-// Type-only cycles found on f4805ac, in files of the core rewrite (context/, graph/, events/); drop
-// an entry once its cycle is gone (`npm run arch` then proves it).
-const knownTypeCycles = ['^lib/context/(context|service-task)\\.ts$', '^lib/graph/(component-graph|graph-export)\\.ts$', '^lib/events/(signal|signal-stream)\\.ts$'];
+// Type-only cycles found on f4805ac and d215ae8, in files of the core rewrite (context/, graph/,
+// events/): each is a helper file importing `type Context` back from context.ts. Drop an entry once
+// its cycle is gone (`npm run arch` then proves it).
+const knownTypeCycles = ['^lib/context/(context|service-task|factory-builds|context-owner)\\.ts$', '^lib/graph/(component-graph|graph-export)\\.ts$', '^lib/events/(signal|signal-stream)\\.ts$'];
 const any = (names) => `(${names.join('|')})`;
 
 /** @type {import('dependency-cruiser').IConfiguration} */

@@ -14,7 +14,7 @@ module.exports = {
     '^.+\\.ts$': ['@swc/jest', swc],
     '^.+\\.m?js$': ['@swc/jest', swcJs],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(inversify|@inversifyjs)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(inversify|@inversifyjs|cbor2|@cto\\.af)/)'],
   // Samples import the package by name, as users do; in specs that is the TypeScript source.
   moduleNameMapper: { '^asphalt-ts$': '<rootDir>/lib/index.ts', '^asphalt-ts/testing/([a-z-]+)$': '<rootDir>/lib/$1/testing.ts', '^asphalt-ts/([a-z-]+)$': '<rootDir>/lib/$1/index.ts' },
   testTimeout: 20000,

@@ -1,3 +1,4 @@
+import { isChild, nextMeasurement, serve, servedSubject, spawnSubject, subjectKey, type Remote } from './isolate';
 import { performance } from 'node:perf_hooks';
 import { Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -533,46 +534,76 @@ export interface Plan {
   readonly heap?: boolean;
 }
 
+/** One rep's figures, as a child reports them. */
+interface Rep {
+  readonly boot: number;
+  readonly stop: number;
+  readonly heap: number | undefined;
+}
+
+/** One timed rep of `subject`: GC, boot, (heap), stop. */
+async function timeRep(subject: Subject, heap: boolean | undefined): Promise<Rep> {
+  const heapBefore = await quiesce();
+  let t = performance.now();
+  // Cleared after the stop: a suspended async frame keeps a stale register alive, and with it the
+  // previous app, which would then count against the next rep's heap figure.
+  let running: Running | undefined = await subject.boot();
+  const boot = performance.now() - t;
+  let retained: number | undefined;
+  if (heap && gcExposed) retained = (await quiesce()) - heapBefore;
+  else gc();
+  t = performance.now();
+  await running.stop();
+  running = undefined;
+  return { boot, stop: performance.now() - t, heap: retained };
+}
+
 /**
- * Warms every subject up, then runs the timed reps in interleaved rounds (each round runs one rep
- * of every subject that still has reps left, in a rotated order), so drift of a shared machine
- * spreads over all of them. A full GC runs before every timed boot and stop, outside the timing.
+ * Times every subject in a child process of its own (see ./isolate): each child makes its
+ * subject, runs the warm-up reps, and then one timed rep per request; the parent sends the
+ * requests in interleaved rounds (each round one rep of every subject that still has reps left,
+ * in a rotated order, one process at a time), so drift of a shared machine spreads over all of
+ * them. A full GC runs before every timed boot and stop, outside the timing.
  *
  * Every rep gets fresh declarations (as a process booting once has), untimed: nothing a framework
  * caches on a class or module from an earlier boot survives into the next rep, and the heap
  * measured (after the declarations exist, then with the app alive) is the app's alone.
  */
 export async function timeSubjects(plans: readonly Plan[]): Promise<Timing[]> {
-  const first: (Subject | undefined)[] = plans.map((plan) => plan.make());
-  for (const plan of plans) {
+  const index = nextMeasurement();
+  const names = plans.map((plan) => plan.make());
+  if (isChild) {
+    const i = names.findIndex((subject) => servedSubject(subjectKey(index, subject.name)));
+    // Another subject's measurement: one NaN per figure, so the scenario's code runs on to the next.
+    if (i < 0) return names.map((subject) => ({ name: subject.name, peer: subject.peer, boot: [NaN], stop: [NaN], heap: [NaN] }));
+    const plan = plans[i]!;
     for (let w = 0; w < plan.warmup; w++) await (await plan.make().boot()).stop();
+    let first: Subject | undefined = names[i];
+    return serve(true, async () => {
+      const subject = first ?? plan.make();
+      first = undefined;
+      return timeRep(subject, plan.heap);
+    });
   }
-  const timings = first.map((subject): Timing => ({ name: subject!.name, peer: subject!.peer, boot: [], stop: [], heap: [] }));
-  const rounds = Math.max(...plans.map((p) => p.reps));
-  // Cleared after each stop: a suspended async frame keeps a stale register alive, and with it the
-  // previous app, which would then count against the next rep's heap figure.
-  let running: Running | undefined;
-  for (let round = 0; round < rounds; round++) {
-    for (let k = 0; k < plans.length; k++) {
-      const i = (k + round) % plans.length;
-      const plan = plans[i]!;
-      if (round >= plan.reps) continue;
-      const timing = timings[i]!;
-      const subject = first[i] ?? plan.make();
-      first[i] = undefined;
-      const heapBefore = await quiesce();
-      let t = performance.now();
-      running = await subject.boot();
-      timing.boot.push(performance.now() - t);
-      if (plan.heap && gcExposed) timing.heap.push((await quiesce()) - heapBefore);
-      else gc();
-      t = performance.now();
-      await running.stop();
-      timing.stop.push(performance.now() - t);
-      running = undefined;
+  const remotes: Array<Remote<boolean, Rep>> = [];
+  try {
+    for (const subject of names) remotes.push(await spawnSubject<boolean, Rep>(subjectKey(index, subject.name)));
+    const timings = names.map((subject): Timing => ({ name: subject.name, peer: subject.peer, boot: [], stop: [], heap: [] }));
+    const rounds = Math.max(...plans.map((p) => p.reps));
+    for (let round = 0; round < rounds; round++) {
+      for (let k = 0; k < plans.length; k++) {
+        const i = (k + round) % plans.length;
+        if (round >= plans[i]!.reps) continue;
+        const rep = await remotes[i]!.measure();
+        timings[i]!.boot.push(rep.boot);
+        timings[i]!.stop.push(rep.stop);
+        if (rep.heap !== undefined) timings[i]!.heap.push(rep.heap);
+      }
     }
+    return timings;
+  } finally {
+    for (const remote of remotes) remote.close();
   }
-  return timings;
 }
 
 export function median(values: readonly number[]): number {

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { isChild, nextMeasurement, serve, servedSubject, spawnSubject, subjectKey } from './isolate';
 
 /**
  * One measured thing. `run(n)` performs `n` operations in its own loop and returns a checksum
@@ -59,12 +60,20 @@ export interface HarnessOptions {
   batchMs: number;
   /** Untimed running before the first timed batch (calibration counts towards it). */
   warmupMs: number;
+  /**
+   * Each case in its own child process (the default). `false` runs them all here: only for cases
+   * that share something that cannot cross a process (say so where it is used).
+   */
+  isolate: boolean;
 }
 
+const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
+
 const defaults: HarnessOptions = {
-  samples: Number(process.env.BENCH_SAMPLES) || 15,
+  samples: Number(process.env.BENCH_SAMPLES) || (quick ? 7 : 15),
   batchMs: Number(process.env.BENCH_BATCH_MS) || 15,
   warmupMs: Number(process.env.BENCH_WARMUP_MS) || 150,
+  isolate: process.env.BENCH_ISOLATE !== '0',
 };
 
 const gc: () => void = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
@@ -105,39 +114,73 @@ function quantile(sorted: readonly number[], q: number): number {
 }
 
 /**
- * Measures every case: calibration and warm-up one case after the other, then the timed batches in
- * interleaved rounds (each round runs one batch of every case, in a rotated order) so that drift in
- * the machine's speed spreads over all cases instead of favouring the one that ran first. A full GC
- * runs before every timed batch, outside the timing.
+ * Measures every case. Each case runs in a child process of its own (see ./isolate): the children
+ * are started and warmed up one after the other, then the timed batches run in interleaved rounds
+ * (each round runs one batch of every case, in a rotated order, one process at a time) so that
+ * drift in the machine's speed spreads over all cases instead of favouring the one that ran first.
+ * A full GC runs before every timed batch, outside the timing.
  */
 export async function measure(cases: readonly Case[], overrides: Partial<HarnessOptions> = {}): Promise<Row[]> {
   const options = { ...defaults, ...overrides };
-  const sizes: number[] = [];
-  for (const c of cases) {
+  const index = nextMeasurement();
+  if (isChild) {
+    const mine = cases.find((c) => servedSubject(subjectKey(index, c.name)));
+    if (mine === undefined) return cases.map((c) => unmeasured(c));
     gc();
-    sizes.push(await calibrate(c, options));
-  }
-  const rates: number[][] = cases.map(() => []);
-  for (let round = 0; round < options.samples; round++) {
-    for (let k = 0; k < cases.length; k++) {
-      const i = (k + round) % cases.length;
+    const size = await calibrate(mine, options);
+    return serve(size, async () => {
       gc();
-      const ns = await timeBatch(cases[i], sizes[i]);
-      rates[i].push((sizes[i] * 1e9) / ns);
-    }
+      return timeBatch(mine, size);
+    });
   }
-  return cases.map((c, i) => {
-    const sorted = [...rates[i]].sort((a, b) => a - b);
-    return {
-      name: c.name,
-      peer: c.peer,
-      median: quantile(sorted, 0.5),
-      p10: quantile(sorted, 0.1),
-      p90: quantile(sorted, 0.9),
-      samples: sorted.length,
-      batchSize: sizes[i],
-    };
-  });
+  const batch: Array<() => Promise<number>> = [];
+  const sizes: number[] = [];
+  const remotes: Array<{ close(): void }> = [];
+  try {
+    for (const c of cases) {
+      if (options.isolate) {
+        const remote = await spawnSubject<number, number>(subjectKey(index, c.name));
+        remotes.push(remote);
+        sizes.push(remote.ready);
+        batch.push(() => remote.measure());
+      } else {
+        gc();
+        const size = await calibrate(c, options);
+        sizes.push(size);
+        batch.push(() => {
+          gc();
+          return timeBatch(c, size);
+        });
+      }
+    }
+    const rates: number[][] = cases.map(() => []);
+    for (let round = 0; round < options.samples; round++) {
+      for (let k = 0; k < cases.length; k++) {
+        const i = (k + round) % cases.length;
+        const ns = await batch[i]!();
+        rates[i]!.push((sizes[i]! * 1e9) / ns);
+      }
+    }
+    return cases.map((c, i) => {
+      const sorted = [...rates[i]!].sort((a, b) => a - b);
+      return {
+        name: c.name,
+        peer: c.peer,
+        median: quantile(sorted, 0.5),
+        p10: quantile(sorted, 0.1),
+        p90: quantile(sorted, 0.9),
+        samples: sorted.length,
+        batchSize: sizes[i]!,
+      };
+    });
+  } finally {
+    for (const remote of remotes) remote.close();
+  }
+}
+
+/** A row for a case this process does not measure (in a child serving another subject). */
+function unmeasured(c: Case): Row {
+  return { name: c.name, peer: c.peer, median: NaN, p10: NaN, p90: NaN, samples: 0, batchSize: 0 };
 }
 
 /** `95.1M`, `812k`, `4.20k`: three significant digits. */

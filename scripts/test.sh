@@ -2,9 +2,9 @@
 # The whole test suite: type-check, lint, then every spec. `npm test` runs this.
 source "$(dirname "$0")/ensure-deps.sh"
 ensure_debian nats-server nats-server  # the bridge specs and benchmark start their own broker
-ensure_debian redis-server redis-server  # the redis, queue and scheduler specs and benchmarks start their own server
 ensure_debian openssl openssl          # the bridge and HTTP TLS specs make a self-signed certificate
 ensure_debian /usr/lib/postgresql/15/bin/pg_ctl postgresql  # the SQL specs start a throwaway PostgreSQL 15 cluster
+ensure_debian redis-server redis-server  # the redis, queue and scheduler specs and benchmarks start their own server
 echo "== type-check (tsc --noEmit)"
 npx tsc --noEmit -p tsconfig.json
 echo "== lint (eslint)"

@@ -1,3 +1,4 @@
+import { quick } from '../options';
 import type { Result, Row, Scenario } from '../harness';
 import {
   asphaltSubject,
@@ -16,10 +17,14 @@ import {
   type Plan,
 } from '../dag';
 
+/** Every subject gets the same warm-up and reps (NestJS and avvio included); --quick halves the work. */
+const SAME = quick ? { warmup: 0, reps: 1 } : { warmup: 1, reps: 3 };
+
 // 200 components in 10 layers of 20 (each requiring 2-3 of the previous layer), each start
 // awaiting 20 ms before it publishes: the critical path is 10 x 20 ms = 200 ms. Timed: bootstrap
-// call to resolved. avvio and NestJS onModuleInit run one node at a time (~4 s each), so they get
-// one rep and no warm-up; NestJS async factories (resolved concurrently) are shown too.
+// call to resolved. avvio and NestJS onModuleInit run one node at a time (~4 s each); every subject
+// still gets the same warm-up and reps (SAME). NestJS async factories (resolved concurrently) are
+// shown too.
 
 export const ASYNC_N = 200;
 export const ASYNC_LAYERS = 10;
@@ -30,12 +35,12 @@ async function run(): Promise<Result[]> {
   const dag = layeredDag(ASYNC_N, ASYNC_N / ASYNC_LAYERS);
   const slow: Behaviour = { startMs: STEP_MS, stopMs: 0 };
   const plans: Plan[] = [
-    { make: () => asphaltSubject(dag, slow), warmup: 1, reps: 7 },
-    { make: () => promisesBaseline(dag, slow), warmup: 1, reps: 3 },
-    { make: () => effectSubject(dag, slow), warmup: 1, reps: 3 },
-    { make: () => nestModulesSubject(dag, slow, 'asyncFactory', 'NestJS N modules, async factories'), warmup: 0, reps: 2 },
-    { make: () => nestModulesSubject(dag, slow, 'onModuleInit', 'NestJS N modules, onModuleInit'), warmup: 0, reps: 1 },
-    { make: () => avvioSubject(dag, slow), warmup: 0, reps: 1 },
+    { make: () => asphaltSubject(dag, slow), ...SAME },
+    { make: () => promisesBaseline(dag, slow), ...SAME },
+    { make: () => effectSubject(dag, slow), ...SAME },
+    { make: () => nestModulesSubject(dag, slow, 'asyncFactory', 'NestJS N modules, async factories'), ...SAME },
+    { make: () => nestModulesSubject(dag, slow, 'onModuleInit', 'NestJS N modules, onModuleInit'), ...SAME },
+    { make: () => avvioSubject(dag, slow), ...SAME },
   ];
   const timings = await timeSubjects(plans);
   const asphalt = median(timings[0]!.boot);

@@ -249,7 +249,9 @@ async function run(): Promise<Result[]> {
           windowed(`${BARE}, serial 1 ms, ${label}`, 'nats', viaNats(bare, SERIAL_SUBJECT)),
         ],
         `${BARE}, ${label}`,
-        { samples: 9, batchMs: 60, warmupMs: 300 },
+        // In one process: every case calls the providers this scenario started (a broker and
+        // provider processes already outside this one); a child per case would start its own set.
+        { samples: 9, batchMs: 60, warmupMs: 300, isolate: false },
       );
       return comparison.result();
     };

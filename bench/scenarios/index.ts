@@ -9,10 +9,11 @@ import { redis } from './redis';
 import { resources } from './resources';
 import { signals } from './signals';
 import { startup } from './startup';
+import { serializationScenario } from './serialization';
 import { sqlScenario } from './sql';
 import { stop } from './stop';
 import { timeout } from './timeout';
 import { workers } from './workers';
 
 /** Every scenario, in the order `npm run bench` runs them. Add one line per new scenario file. */
-export const scenarios: readonly Scenario[] = [resources, signals, contexts, boot, asyncStart, stop, timeout, workers, bridge, startup, http, sqlScenario, redis, queue];
+export const scenarios: readonly Scenario[] = [resources, signals, contexts, boot, asyncStart, stop, timeout, workers, bridge, startup, http, sqlScenario, serializationScenario, redis, queue];

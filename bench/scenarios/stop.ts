@@ -1,3 +1,4 @@
+import { quick } from '../options';
 import type { Result, Row, Scenario } from '../harness';
 import {
   asphaltSubject,
@@ -17,6 +18,10 @@ import {
 } from '../dag';
 import { ASYNC_LAYERS, ASYNC_N, STEP_MS } from './async-start';
 
+/** Every subject gets the same warm-up and reps (NestJS and avvio included); --quick halves the work. */
+const SAME = quick ? { warmup: 0, reps: 1 } : { warmup: 1, reps: 3 };
+const TRIVIAL = quick ? { warmup: 1, reps: 3 } : { warmup: 2, reps: 9 };
+
 // Stop, timed from the stop call to its resolution (each rep boots the app first, untimed).
 // 1. The 1,000-component DAG of `boot`, trivial (no teardown work anywhere): asphalt app.stop() vs
 //    avvio close(), NestJS app.close(), Effect Scope.close.
@@ -32,10 +37,10 @@ const CRITICAL_MS = ASYNC_LAYERS * STEP_MS;
 async function run(): Promise<Result[]> {
   const trivialDag = layeredDag(TRIVIAL_N);
   const trivial = await timeSubjects([
-    { make: () => asphaltSubject(trivialDag), warmup: 2, reps: 9 },
-    { make: () => avvioSubject(trivialDag), warmup: 2, reps: 9 },
-    { make: () => nestModulesSubject(trivialDag), warmup: 1, reps: 3 },
-    { make: () => effectSubject(trivialDag), warmup: 2, reps: 9 },
+    { make: () => asphaltSubject(trivialDag), ...TRIVIAL },
+    { make: () => avvioSubject(trivialDag), ...TRIVIAL },
+    { make: () => nestModulesSubject(trivialDag), ...TRIVIAL },
+    { make: () => effectSubject(trivialDag), ...TRIVIAL },
   ]);
   const trivialMs = median(trivial[0]!.stop);
   console.log(`\n## stop ${TRIVIAL_N.toLocaleString('en-US')} trivial components (median ms)`);
@@ -52,10 +57,10 @@ async function run(): Promise<Result[]> {
   const dag = layeredDag(ASYNC_N, ASYNC_N / ASYNC_LAYERS);
   const slow: Behaviour = { startMs: 0, stopMs: STEP_MS };
   const plans: Plan[] = [
-    { make: () => asphaltSubject(dag, slow), warmup: 1, reps: 7 },
-    { make: () => promisesBaseline(dag, slow), warmup: 1, reps: 3 },
-    { make: () => effectSubject(dag, slow, 'Effect Scope.close (parallel scope)', 'parallel'), warmup: 0, reps: 2 },
-    { make: () => effectSubject(dag, slow, 'Effect Scope.close (default scope)'), warmup: 0, reps: 1 },
+    { make: () => asphaltSubject(dag, slow), ...SAME },
+    { make: () => promisesBaseline(dag, slow), ...SAME },
+    { make: () => effectSubject(dag, slow, 'Effect Scope.close (parallel scope)', 'parallel'), ...SAME },
+    { make: () => effectSubject(dag, slow, 'Effect Scope.close (default scope)'), ...SAME },
   ];
   const timings = await timeSubjects(plans);
   const asphalt = median(timings[0]!.stop);

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { Context, token } from '../../lib';
 import { exposeToWorkers } from '../../lib/workers/expose-to-workers';
@@ -23,10 +24,26 @@ export async function callMain(calls: number): Promise<number> {
   return sum;
 }
 
+/** The like operation of a worker-to-main call: `calls` MessagePort round trips to the main thread, in one task. */
+export async function portPing({ port, calls }: { port: MessagePort; calls: number }): Promise<number> {
+  let sum = 0;
+  for (let i = 0; i < calls; i++) {
+    sum += await new Promise<number>((resolve) => {
+      port.once('message', resolve);
+      port.postMessage(1);
+    });
+  }
+  port.close();
+  return sum;
+}
+
 interface Counter {
   one(): number;
 }
 const Counter = token<Counter>('bench.Counter');
+
+/** Tasks submitted at once in the queueing comparison. */
+const BURST = 64;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -116,6 +133,42 @@ export const workers: Scenario = {
       tasks.target('pool.run round trip >= 1/1.2 of bare piscina', 'asphalt pool.run(task, 1, 0)', 'piscina.run({ a: 1, b: 0 })', 1 / 1.2);
       results.push(tasks.result());
 
+      // Tasks that wait for the thread: the pool hands every task to piscina at once and lets
+      // piscina's queue hold them (an own queue in front of it, which gave piscina `size` tasks at
+      // a time, measured 0.59x of this peer: the thread idled between tasks).
+      const burst: Case[] = [
+        {
+          name: `asphalt pool.run x${BURST} at once`,
+          peer: 'asphalt',
+          checksumPerOp: 1,
+          async run(n) {
+            let sum = 0;
+            for (let done = 0; done < n; done += BURST) {
+              const batch = Math.min(BURST, n - done);
+              const all = await Promise.all(Array.from({ length: batch }, () => pool.run(add, 1, 0)));
+              for (const value of all) sum += value;
+            }
+            return sum;
+          },
+        },
+        {
+          name: `piscina.run x${BURST} at once (piscina's queue)`,
+          peer: 'piscina',
+          checksumPerOp: 1,
+          async run(n) {
+            let sum = 0;
+            for (let done = 0; done < n; done += BURST) {
+              const batch = Math.min(BURST, n - done);
+              const all = await Promise.all(Array.from({ length: batch }, () => bare.run({ a: 1, b: 0 }, { name: 'piscinaAdd' }) as Promise<number>));
+              for (const value of all) sum += value;
+            }
+            return sum;
+          },
+        },
+      ];
+      const burstResult = await compare(`Worker tasks waiting in a queue (${BURST} submitted at once, 1 thread)`, burst, burst[1]!.name);
+      results.push(burstResult.result());
+
       const calls: Case[] = [
         {
           name: 'asphalt resource(Counter).one() from a worker',
@@ -123,9 +176,28 @@ export const workers: Scenario = {
           checksumPerOp: 1,
           run: (n) => ctx.run(() => pool.run(call, n)),
         },
-        roundTrip[1],
+        {
+          // The same threads, the same direction (worker asks, main answers), no framework: what
+          // the call costs at least. (Not a main-to-worker task, which is a different operation.)
+          name: 'bare MessagePort round trip worker -> main -> worker (in one piscina task)',
+          peer: 'piscina',
+          checksumPerOp: 1,
+          async run(n) {
+            const { port1, port2 } = new MessageChannel();
+            port1.on('message', (message: number) => port1.postMessage(message));
+            try {
+              return (await bare.run({ port: port2, calls: n }, { name: 'portPing', transferList: [port2] })) as number;
+            } finally {
+              port1.close();
+            }
+          },
+        },
       ];
-      const callResult = await compare('Worker-to-main resource call round trip (calls in one task)', calls, 'piscina.run({ a: 1, b: 0 })');
+      const callResult = await compare(
+        'Worker-to-main resource call round trip (calls in one task)',
+        calls,
+        'bare MessagePort round trip worker -> main -> worker (in one piscina task)',
+      );
       results.push(callResult.result());
     } finally {
       await pool.close();

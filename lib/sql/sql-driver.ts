@@ -13,7 +13,8 @@ export interface SqlResult<R = SqlRow> {
 /** One physical connection, without any locking (the lease serialises its statements). */
 export interface RawConnection {
   readonly dialect: SqlDialect;
-  query(text: string, params: readonly unknown[]): Promise<SqlResult>;
+  /** `readOnly`: refuse a statement that writes (SQLite; PostgreSQL's READ ONLY transaction does it itself). */
+  query(text: string, params: readonly unknown[], readOnly?: boolean): Promise<SqlResult>;
   /** Rows in batches of `batchSize`, the connection busy until the iteration ends. */
   stream(text: string, params: readonly unknown[], batchSize: number): AsyncGenerator<SqlRow>;
   /** Several statements without parameters (migrations). */

@@ -31,7 +31,7 @@ export class Lease implements SqlLease {
     if (this.#released) throw new SqlSessionError('this connection was given back (its session ended or the database stopped); run SQL through an open session');
     if (!this.#lock.tryLock()) await this.#lock.lock();
     try {
-      return await this.#raw.query(text, params);
+      return await this.#raw.query(text, params, this.#readOnly);
     } finally {
       this.#lock.unlock();
     }
@@ -62,10 +62,8 @@ export class Lease implements SqlLease {
     }
     const postgres = this.#raw.dialect === 'postgres';
     await this.query(postgres && readOnly ? 'BEGIN READ ONLY' : 'BEGIN', []);
-    if (!postgres && readOnly) {
-      this.#readOnly = true;
-      await this.query('PRAGMA query_only = ON', []);
-    }
+    // SQLite: each statement of the transaction is checked (better-sqlite3's `statement.readonly`).
+    if (!postgres && readOnly) this.#readOnly = true;
   }
 
   async commit(): Promise<void> {
@@ -100,8 +98,6 @@ export class Lease implements SqlLease {
   }
 
   async #endReadOnly(): Promise<void> {
-    if (!this.#readOnly) return;
     this.#readOnly = false;
-    await this.query('PRAGMA query_only = OFF', []);
   }
 }

@@ -9,7 +9,7 @@ export type SqlPropagation = 'join' | 'nested' | 'new';
 export interface SqlSessionOptions {
   /** Each statement on its own, without a transaction. */
   autocommit?: boolean;
-  /** A read-only transaction (`BEGIN READ ONLY`; SQLite: `PRAGMA query_only`). */
+  /** A read-only transaction (`BEGIN READ ONLY`; SQLite: every statement that writes is refused). */
   readOnly?: boolean;
   /** How to relate to a session of a parent context. Default `join`. */
   propagation?: SqlPropagation;

@@ -14,16 +14,19 @@ export class SqliteConnection implements RawConnection {
   }
 
   /** Runs synchronously (better-sqlite3 is synchronous); the promise only keeps one interface. */
-  query(text: string, params: readonly unknown[]): Promise<SqlResult> {
+  query(text: string, params: readonly unknown[], readOnly = false): Promise<SqlResult> {
     try {
-      return Promise.resolve(this.querySync(text, params));
+      return Promise.resolve(this.querySync(text, params, readOnly));
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  querySync(text: string, params: readonly unknown[]): SqlResult {
+  querySync(text: string, params: readonly unknown[], readOnly = false): SqlResult {
     const statement = this.#prepare(text);
+    if (readOnly && !statement.readonly) {
+      throw Object.assign(new Error(`attempt to write in a read-only transaction: ${text.slice(0, 80)}`), { code: 'SQLITE_READONLY' });
+    }
     const args = params.length === 0 ? params : params.map(toSqlite);
     if (statement.reader) {
       const rows = statement.all(...args);

@@ -84,9 +84,9 @@ export function exposedKeyNames(): string[] {
  */
 export function workerCallable(wire: string, target: object, method: string): { ok: true } | { ok: false; why: string } {
   const listed = exposed.get(wire)?.methods;
-  const callable = listed ?? ownMethods(target);
-  if (callable.has(method) && typeof (target as Record<string, unknown>)[method] === 'function') return { ok: true };
-  const names = [...callable].filter((m) => typeof (target as Record<string, unknown>)[m] === 'function').sort();
+  // The common case costs a set lookup or a walk up the prototype chain, no listing.
+  if (listed !== undefined ? listed.has(method) && typeof (target as Record<string, unknown>)[method] === 'function' : isOwnMethod(target, method)) return { ok: true };
+  const names = (listed !== undefined ? [...listed] : [...ownMethods(target)]).filter((m) => typeof (target as Record<string, unknown>)[m] === 'function').sort();
   const why = listed !== undefined
     ? `it is not in the methods given to exposeToWorkers`
     : method.startsWith('_')
@@ -99,19 +99,26 @@ export function workerCallable(wire: string, target: object, method: string): { 
   return { ok: false, why: `${why}; workers may call: ${names.length > 0 ? names.join(', ') : 'none'}` };
 }
 
-/** The resource's own methods: prototype functions below Object.prototype and own function properties, no `_` names. */
+/** Prototypes whose own methods are not the resource's: the built-in bases every object has. */
+function isBase(proto: object | null): boolean {
+  return proto === null || proto === Object.prototype || proto === Function.prototype;
+}
+
+/** Whether `method` is one of the resource's own methods (see {@link ExposeOptions.methods}). */
+function isOwnMethod(target: object, method: string): boolean {
+  if (method === 'constructor' || method.startsWith('_') || method in Object.prototype) return false;
+  for (let holder: object | null = target; !isBase(holder); holder = Object.getPrototypeOf(holder)) {
+    const descriptor = Object.getOwnPropertyDescriptor(holder, method);
+    if (descriptor !== undefined) return typeof descriptor.value === 'function';
+  }
+  return false;
+}
+
+/** The resource's own methods, for messages: prototype functions below Object.prototype and own function properties, no `_` names. */
 function ownMethods(target: object): Set<string> {
   const names = new Set<string>();
-  const consider = (holder: object): void => {
-    for (const name of Object.getOwnPropertyNames(holder)) {
-      if (name === 'constructor' || name.startsWith('_') || name in Object.prototype) continue;
-      const descriptor = Object.getOwnPropertyDescriptor(holder, name);
-      if (descriptor !== undefined && typeof descriptor.value === 'function') names.add(name);
-    }
-  };
-  consider(target);
-  for (let proto: object | null = Object.getPrototypeOf(target); proto !== null && proto !== Object.prototype && proto !== Function.prototype; proto = Object.getPrototypeOf(proto)) {
-    consider(proto);
+  for (let holder: object | null = target; !isBase(holder); holder = Object.getPrototypeOf(holder)) {
+    for (const name of Object.getOwnPropertyNames(holder)) if (isOwnMethod(target, name)) names.add(name);
   }
   return names;
 }

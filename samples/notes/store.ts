@@ -18,7 +18,9 @@ export class NotesStore {
     return (await session()).sql<Note>`SELECT id, title, body FROM notes ORDER BY id`;
   }
 
+  /** Adds a note; a blank title is refused (400), which rolls back the request's transaction. */
   async create(title: string, body: string): Promise<Note> {
+    if (title.trim() === '') throw Object.assign(new Error('a note needs a title that is not blank'), { statusCode: 400 });
     const [note] = await (await session()).sql<Note>`INSERT INTO notes (title, body) VALUES (${title}, ${body}) RETURNING id, title, body`;
     return note!;
   }

@@ -56,11 +56,15 @@ component's config options (name, type, default, constraints), what it provides 
   migrate: `Usage: asphalt migrate FILE... [--set path=value]... [-s SERVICE]
 
 Applies the pending migrations of every component of the config that has them (type: sql with a
-'migrations' folder), under the same advisory lock as migrateOnStart, then exits. Nothing else starts.`,
+'migrations' folder), under the same advisory lock as migrateOnStart, then exits. Nothing else starts.
+
+{options}`,
   schedules: `Usage: asphalt schedules FILE... [--set path=value]... [-s SERVICE]
 
 Lists the schedules of every scheduler of the config (type: scheduler) with their next three fire
-times. Nothing starts.`,
+times. Nothing starts.
+
+{options}`,
 };
 
 /** The option lines of `command`'s help (the general help lists the flags every command takes). */
