@@ -13,6 +13,9 @@ import { triggerFromConfig } from './trigger-from-config';
 
 let instances = 0;
 
+/** `asphalt schedules` asks a component through this global symbol (the runner imports no battery). */
+const LIST_SCHEDULES = Symbol.for('asphalt-ts.schedules');
+
 /**
  * Publishes a {@link Scheduler} (YAML `type: scheduler`) that runs the schedules of its config
  * (and those added in code) once the whole application has started. With `store: redis`, each
@@ -53,6 +56,11 @@ export class SchedulerComponent extends Component {
         queue: schedule.queue,
       }),
     );
+  }
+
+  /** For `asphalt schedules`: the schedules with their next `count` fire times. */
+  [LIST_SCHEDULES](count: number): ReturnType<Scheduler['list']> {
+    return this.scheduler.list(count);
   }
 
   override async start(ctx: Context): Promise<void> {

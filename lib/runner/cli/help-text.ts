@@ -10,6 +10,7 @@ Commands:
   graph FILE...      print the resolved component graph (mermaid, dot, json or svg)
   describe TYPE      show a component type's config options, provides and requires
   migrate FILE...    apply the pending migrations of the config's SQL component(s); start nothing else
+  schedules FILE...  list the schedules of the config's scheduler(s) with their next run times
 
 Options:
 {options}
@@ -56,6 +57,12 @@ component's config options (name, type, default, constraints), what it provides 
 
 Applies the pending migrations of every component of the config that has them (type: sql with a
 'migrations' folder), under the same advisory lock as migrateOnStart, then exits. Nothing else starts.
+
+{options}`,
+  schedules: `Usage: asphalt schedules FILE... [--set path=value]... [-s SERVICE]
+
+Lists the schedules of every scheduler of the config (type: scheduler) with their next three fire
+times. Nothing starts.
 
 {options}`,
 };

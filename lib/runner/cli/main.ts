@@ -8,6 +8,7 @@ import { describeCommand } from './commands/describe-command';
 import { graphCommand } from './commands/graph-command';
 import { migrateCommand } from './commands/migrate-command';
 import { runCommand } from './commands/run-command';
+import { schedulesCommand } from './commands/schedules-command';
 import { helpText } from './help-text';
 import { parseCliArgs } from './parse-cli-args';
 
@@ -37,6 +38,8 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
         return describeCommand(args, out);
       case 'migrate':
         return await migrateCommand(args, out);
+      case 'schedules':
+        return schedulesCommand(args, out);
     }
   } catch (error) {
     if (error instanceof CliUsageError) {

@@ -4,7 +4,7 @@ import { closestMatch } from '../../util/closest-match';
 import { CliUsageError } from './cli-error';
 
 /** The commands of the `asphalt` binary. */
-export const COMMANDS = ['run', 'check', 'graph', 'describe', 'migrate'] as const;
+export const COMMANDS = ['run', 'check', 'graph', 'describe', 'migrate', 'schedules'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** A parsed command line. */
@@ -43,14 +43,14 @@ export const CLI_OPTIONS: Readonly<Record<string, CliOption>> = {
     multiple: true,
     metavar: 'a.b.c=VALUE',
     doc: 'override a config value (VALUE is YAML; write \\. for a dot in a key)',
-    commands: ['run', 'check', 'graph', 'migrate'],
+    commands: ['run', 'check', 'graph', 'migrate', 'schedules'],
   },
   service: {
     type: 'string',
     short: 's',
     metavar: 'S',
     doc: "pick a service of the config's 'services:' (else ASPHALT_SERVICE, the only one, or 'default')",
-    commands: ['run', 'check', 'graph', 'migrate'],
+    commands: ['run', 'check', 'graph', 'migrate', 'schedules'],
   },
   format: { type: 'string', short: 'f', metavar: 'F', doc: 'mermaid (default), dot, json or svg', commands: ['graph'] },
   output: { type: 'string', short: 'o', metavar: 'FILE', doc: 'write to FILE instead of the standard output', commands: ['graph'] },

@@ -1,0 +1,1 @@
+export declare function renderReport(input: { month: string; lines: number }): { month: string; lines: number; checksum: string; onWorkerThread: boolean };
