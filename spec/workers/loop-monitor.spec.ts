@@ -85,14 +85,19 @@ describe('LoopMonitor', () => {
 
   it('reports nothing for blocks shorter than the threshold', async () => {
     const events = watch({ threshold: 300 });
+    const ctx = new Context();
+    labelContext(ctx, 'root.short');
     // Each 60 ms block in a heartbeat interval (150 ms) of its own: the beat that was due during a
     // block runs first when the loop is free, and the next one is due before the pause ends.
     for (let i = 0; i < 5; i++) {
-      crunchNumbersFor(60, false);
+      ctx.run(() => crunchNumbersFor(60, false));
       await sleep(monitor!.interval + 50);
     }
-    await sleep(2 * monitor!.interval); // the last interval has ended: still nothing reported
-    expect(events).toEqual([]);
+    await sleep(2 * monitor!.interval); // the last interval has ended
+    // A loaded machine stalls the whole process now and then (2 s was seen with 8 busy loops), and
+    // the detector rightly reports that, outside these blocks: none is reported in them.
+    expect(events.filter((e) => e.component === 'root.short')).toEqual([]);
+    expect(events.filter((e) => e.frames.some((f) => f.functionName === 'crunchNumbersFor'))).toEqual([]);
   });
 
   it('reports a block with no stack when capture is off, and reports it only once', async () => {
