@@ -11,7 +11,7 @@ export class TriggerConfig {
   /** IANA time zone of `cron`, e.g. `Europe/Paris`. */
   @IsOptional() @IsString() timezone?: string;
   /** Milliseconds between fires, counted from `start` (default: the Unix epoch). */
-  @IsOptional() @IsInt() @Min(1) every?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) every?: number;
   @IsOptional() @IsString() start?: string;
   @IsOptional() @IsString() end?: string;
   /** A date and time (ISO 8601): fires once. */

@@ -3,6 +3,7 @@ import { TestSmtpServer } from 'asphalt-ts/testing/mailer';
 import { freePort } from '../bridge/nats-server';
 import { repo, startCli, waitForOutput } from '../runner/cli/run-cli';
 import { usePostgres } from '../sql/postgres-server';
+import { useRedisServer } from '../redis/redis-server';
 
 jest.setTimeout(30_000);
 
@@ -98,4 +99,26 @@ describe('the notes sample (SQLite)', () => {
     // ('New note: kept?', queued before the batch failed) would be here if it had leaked.
     expect(smtp.messages.map((m) => m.subject).sort()).toEqual(['New note: a <b>', 'New note: c']);
   });
+});
+
+describe('the notes sample with its jobs (-s jobs)', () => {
+  const redis = useRedisServer();
+
+  it('runs the digest schedule, which reads the notes and queues their report, rendered on the worker pool', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const env = { NOTES_PORT: String(port), NOTES_REDIS_PORT: String(redis().port), NOTES_DIGEST_EVERY: '500', NOTES_QUEUE: `notes-spec-${process.pid}`, ...mailEnv() };
+    const app = startCli(['run', join(repo, 'samples', 'notes', 'config.yaml'), '-s', 'jobs'], env);
+    try {
+      await waitForOutput(app.output, `root.http listening on ${base}`);
+      expect((await post(`${base}/notes`, { title: 'milk', body: '2 l' })).status).toBe(201);
+      // A digest that ran after the note committed reads it, and its report is rendered off the loop.
+      await waitForOutput(app.output, 'digest frequent-digest: 1 note(s), report queued');
+      await waitForOutput(app.output, ': 1 note(s), checksum ');
+      expect(app.output()).toMatch(/report \d{4}-\d{2}-\d{2}: 1 note\(s\), checksum [0-9a-f]{12}, on a worker thread: true/);
+    } finally {
+      app.child.kill('SIGTERM');
+    }
+    expect((await app.done).code).toBe(0);
+  }, 120_000);
 });
