@@ -18,18 +18,18 @@ type Key = ResourceKey<unknown>;
  * context, so what a lookup answers is always what the chain holds now. Internal.
  */
 export class ResourceRegistry {
-  readonly #defaults = new Map<Key, RegistryEntry>();
+  #defaults: Map<Key, RegistryEntry> | undefined;
   #named: Map<Key, Map<string, RegistryEntry>> | undefined;
   #announced: Map<Key, Map<string, Announcement>> | undefined;
 
   get(key: Key, name: string): RegistryEntry | undefined {
-    return name === DEFAULT_NAME ? this.#defaults.get(key) : this.#named?.get(key)?.get(name);
+    return name === DEFAULT_NAME ? this.#defaults?.get(key) : this.#named?.get(key)?.get(name);
   }
 
   set(key: Key, name: string, entry: RegistryEntry): void {
     lookupGeneration.value++;
     if (name === DEFAULT_NAME) {
-      this.#defaults.set(key, entry);
+      (this.#defaults ??= new Map()).set(key, entry);
       return;
     }
     const named = (this.#named ??= new Map());
@@ -40,14 +40,14 @@ export class ResourceRegistry {
 
   /** The names held under `key`, `'default'` first. */
   names(key: Key): string[] {
-    const names = this.#defaults.has(key) ? [DEFAULT_NAME] : [];
+    const names = this.#defaults?.has(key) ? [DEFAULT_NAME] : [];
     for (const name of this.#named?.get(key)?.keys() ?? []) names.push(name);
     return names;
   }
 
   /** Every entry, as [key, name, entry]. */
   *entries(): IterableIterator<[Key, string, RegistryEntry]> {
-    for (const [key, entry] of this.#defaults) yield [key, DEFAULT_NAME, entry];
+    for (const [key, entry] of this.#defaults ?? []) yield [key, DEFAULT_NAME, entry];
     for (const [key, byName] of this.#named ?? []) for (const [name, entry] of byName) yield [key, name, entry];
   }
 
