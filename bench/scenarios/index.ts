@@ -6,9 +6,10 @@ import { contexts } from './contexts';
 import { http } from './http';
 import { resources } from './resources';
 import { signals } from './signals';
+import { startup } from './startup';
 import { stop } from './stop';
 import { timeout } from './timeout';
 import { workers } from './workers';
 
 /** Every scenario, in the order `npm run bench` runs them. Add one line per new scenario file. */
-export const scenarios: readonly Scenario[] = [resources, signals, contexts, boot, asyncStart, stop, timeout, workers, bridge, http];
+export const scenarios: readonly Scenario[] = [resources, signals, contexts, boot, asyncStart, stop, timeout, workers, bridge, startup, http];

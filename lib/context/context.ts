@@ -27,30 +27,11 @@ import type { TaskFailedEvent } from './task-failed-event';
 import { TeardownStack, type AbandonedTeardown, type TeardownCallback } from './teardown-stack';
 
 export type { TeardownCallback } from './teardown-stack';
+export type { AddResourceFactoryOptions, AddResourceOptions } from './resource-options';
+import type { AddResourceFactoryOptions, AddResourceOptions } from './resource-options';
 
 /** `open`: usable; `closing`: teardown callbacks are running; `closed`: done. */
 export type ContextState = 'open' | 'closing' | 'closed';
-
-/** Options of {@link Context.addResource}. */
-export interface AddResourceOptions<T> {
-  /** Defaults to `'default'`. Must match `/^\w+$/`. */
-  name?: string;
-  /** Keys to publish under; defaults to the value's own class. */
-  types?: readonly ResourceKey<T>[];
-  description?: string;
-  /** Runs when the context closes, in LIFO order with the other teardown callbacks. */
-  teardown?: (value: T, error: unknown) => unknown;
-}
-
-/** Options of {@link Context.addResourceFactory}. */
-export interface AddResourceFactoryOptions<T> {
-  /** Keys to publish under (required: TypeScript has no run-time return types). */
-  types: readonly ResourceKey<T>[];
-  name?: string;
-  description?: string;
-  /** Tears the built value down with the context that built it; else `Symbol.asyncDispose`/`dispose` is used. */
-  teardown?: (value: T, error: unknown) => unknown;
-}
 
 /** Options of lookups. `optional: true` gives `undefined` instead of `ResourceNotFoundError`. */
 export interface LookupOptions {
@@ -460,7 +441,7 @@ export class Context implements AsyncDisposable {
   }
 
   #buildsOf(): FactoryBuilds {
-    return (this.#builds ??= new FactoryBuilds(this, (callback) => (this.#teardowns ??= new TeardownStack()).push(callback)));
+    return (this.#builds ??= new FactoryBuilds((fn) => this.run(fn), (callback) => (this.#teardowns ??= new TeardownStack()).push(callback)));
   }
 
   #containerOf(): ContextContainer {
