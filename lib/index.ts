@@ -76,7 +76,8 @@ export { requires } from './components/requires';
 export type { RequiresOptions } from './components/requires';
 export { component } from './components/component-decorator';
 export type { ComponentOptions, NameSpec } from './components/component-metadata';
-export { registerComponentType } from './components/component-registry';
+export { ComponentTypeRegistry, defaultComponentTypes, registerComponentType } from './components/component-registry';
+export type { RegisteredType } from './components/component-registry';
 export { ContainerComponent } from './components/container-component';
 
 // Config

@@ -2,13 +2,14 @@
 # The whole test suite: type-check, lint, then every spec. `npm test` runs this.
 source "$(dirname "$0")/ensure-deps.sh"
 ensure_debian nats-server nats-server  # the bridge specs and benchmark start their own broker
-ensure_debian dot graphviz              # `asphalt graph --format svg`
-ensure_debian openssl openssl          # the bridge TLS spec makes a self-signed certificate
+ensure_debian openssl openssl          # the bridge and HTTP TLS specs make a self-signed certificate
 ensure_debian /usr/lib/postgresql/15/bin/pg_ctl postgresql  # the SQL specs start a throwaway PostgreSQL 15 cluster
 echo "== type-check (tsc --noEmit)"
 npx tsc --noEmit -p tsconfig.json
 echo "== lint (eslint)"
 npx eslint lib spec samples bench bin
+echo "== architecture (dependency-cruiser: .dependency-cruiser.cjs)"
+npm run --silent arch
 echo "== specs (jest)"
 results="$(mktemp)"
 status=0

@@ -1,6 +1,7 @@
 import { DecoratorError } from '../errors';
 import { checkComponentClass } from './decorator-checks';
 import { ownMetadata, type ComponentOptions } from './component-metadata';
+import type { AnyComponentClass, ComponentClassDecorator } from './decorator-types';
 
 /**
  * Sets a component's options: `startTimeout`, `stopTimeout` (ms), `isolated`, and `config` (the
@@ -11,7 +12,7 @@ import { ownMetadata, type ComponentOptions } from './component-metadata';
  * @component({ startTimeout: 5_000, isolated: true })
  * class ApiComponent extends Component { constructor(readonly config: ApiConfig) { super(); } }
  */
-export function component(options: ComponentOptions = {}) {
+export function component(options: ComponentOptions = {}): ComponentClassDecorator {
   for (const field of ['startTimeout', 'stopTimeout'] as const) {
     const value = options[field];
     if (value !== undefined && (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value))) {
@@ -21,7 +22,7 @@ export function component(options: ComponentOptions = {}) {
   if (options.config !== undefined && typeof options.config !== 'function') {
     throw new DecoratorError('@component({ config }): expected the config class itself, e.g. { config: DbConfig }');
   }
-  return (target: abstract new (...args: never[]) => unknown): void => {
+  return (target: AnyComponentClass): void => {
     checkComponentClass('@component', target);
     Object.assign(ownMetadata(target).options, options);
   };

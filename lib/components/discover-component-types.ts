@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { registerComponentType } from './component-registry';
+import { defaultComponentTypes, type ComponentTypeRegistry } from './component-registry';
 
 interface PackageJson {
   name?: string;
@@ -13,9 +13,10 @@ interface PackageJson {
 /**
  * Registers the component types that the project nearest to `dir` and its installed dependencies
  * declare in their package.json: `"asphalt": { "components": { "http": "./dist/http.js:Http" } }`.
- * Only the packages the project depends on are read, not all of node_modules. Returns the names.
+ * Only the packages the project depends on are read, not all of node_modules. Registers them in
+ * `registry` (by default the process-wide one). Returns the names.
  */
-export function discoverComponentTypes(dir: string): string[] {
+export function discoverComponentTypes(dir: string, registry: ComponentTypeRegistry = defaultComponentTypes): string[] {
   const project = findPackageJson(resolve(dir));
   if (project === undefined) return [];
   const found: string[] = [];
@@ -25,7 +26,7 @@ export function discoverComponentTypes(dir: string): string[] {
       const colon = target.lastIndexOf(':');
       const module = target.slice(0, colon);
       const absolute = module.startsWith('.') ? join(pkgDir, module) : module;
-      registerComponentType(name, `${absolute}:${target.slice(colon + 1)}`, pkg.name ?? pkgDir);
+      registry.register(name, `${absolute}:${target.slice(colon + 1)}`, pkg.name ?? pkgDir);
       found.push(name);
     }
   };

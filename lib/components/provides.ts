@@ -1,6 +1,7 @@
 import type { ResourceKey } from '../resources/resource-key';
 import { checkComponentClass, checkKeyAndName } from './decorator-checks';
 import { ownMetadata, type NameSpec, type ProvidesDeclaration } from './component-metadata';
+import type { AnyComponentClass, ComponentClassDecorator } from './decorator-types';
 
 /** Options of {@link provides}. */
 export interface ProvidesOptions<C = never> {
@@ -17,14 +18,17 @@ export interface ProvidesOptions<C = never> {
 /**
  * Declares that the component publishes a resource with this key (repeatable). The start fails if
  * it is not published by the end of `start()`; consumers that `@requires` it start after it is.
+ * It decorates component classes only. A name function gets the component's config: annotate its
+ * parameter or pass the config type (`@provides<DbConfig>(Db, { name: (c) => c.resourceName })`);
+ * either way the class's own config must be that type.
  *
  * @example
  * @provides(Db, { name: (config: DbConfig) => config.resourceName })
  * class DbComponent extends Component { ... }
  */
-export function provides<T, C = never>(key: ResourceKey<T>, options: ProvidesOptions<C> = {}) {
+export function provides<C = never>(key: ResourceKey<unknown>, options: ProvidesOptions<C> = {}): ComponentClassDecorator<C> {
   const checked = checkKeyAndName('@provides', key, options.name as NameSpec | undefined);
-  return (target: abstract new (...args: never[]) => unknown): void => {
+  return (target: AnyComponentClass): void => {
     checkComponentClass('@provides', target);
     const declaration: ProvidesDeclaration = {
       key: checked,

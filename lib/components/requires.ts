@@ -3,6 +3,7 @@ import type { ResourceKey } from '../resources/resource-key';
 import { Component } from './component';
 import { checkComponentClass, checkKeyAndName } from './decorator-checks';
 import { ownMetadata, type NameSpec, type RequiresDeclaration } from './component-metadata';
+import type { RequiresDecorator } from './decorator-types';
 
 /** Options of {@link requires}. */
 export interface RequiresOptions<C = never> {
@@ -13,17 +14,24 @@ export interface RequiresOptions<C = never> {
 
 /**
  * Declares that the component needs a resource before it can prepare. On the class it orders the
- * start; on a property it also injects the value before `prepare()` runs.
+ * start; on a property it also injects the value before `prepare()` runs. The property's type must
+ * accept the key's type (`T | undefined` with `optional: true`): `@requires(Db) db!: string` does
+ * not compile. A name function gets the component's config: annotate its parameter, or pass the
+ * config type as the second type argument.
  *
  * @example
  * @requires(SmtpTransport)
  * class MailerComponent extends Component {
  *   @requires(Logger) logger!: Logger;
+ *   @requires(Cache, { optional: true }) cache?: Cache;
  * }
  */
-export function requires<T, C = never>(key: ResourceKey<T>, options: RequiresOptions<C> = {}) {
+export function requires<T, C = never>(key: ResourceKey<T>, options: RequiresOptions<C> & { optional: true }): RequiresDecorator<T | undefined, C>;
+export function requires<T, C = never>(key: ResourceKey<T>, options?: RequiresOptions<C> & { optional?: false }): RequiresDecorator<T, C>;
+export function requires<T, C = never>(key: ResourceKey<T>, options?: RequiresOptions<C>): RequiresDecorator<T | undefined, C>;
+export function requires<T, C = never>(key: ResourceKey<T>, options: RequiresOptions<C> = {}): RequiresDecorator<T | undefined, C> {
   const checked = checkKeyAndName('@requires', key, options.name as NameSpec | undefined);
-  return (target: object, property?: string | symbol): void => {
+  return ((target: object, property?: string | symbol): void => {
     if (property === undefined) {
       checkComponentClass('@requires', target);
       ownMetadata(target).requires.unshift(declaration(checked, options, undefined));
@@ -39,7 +47,7 @@ export function requires<T, C = never>(key: ResourceKey<T>, options: RequiresOpt
       throw new DecoratorError(`@requires on symbol property ${String(property)}: use a named property`);
     }
     ownMetadata(target.constructor).requires.push(declaration(checked, options, property));
-  };
+  }) as RequiresDecorator<T | undefined, C>;
 }
 
 function declaration<C>(key: ResourceKey<unknown>, options: RequiresOptions<C>, property: string | undefined): RequiresDeclaration {

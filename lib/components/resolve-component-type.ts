@@ -3,7 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { ComponentTypeError } from '../errors';
 import { closestMatch, editDistance } from '../util/closest-match';
 import { Component, type ComponentType } from './component';
-import { registeredComponentNames, registeredComponentType } from './component-registry';
+import { defaultComponentTypes, type ComponentTypeRegistry } from './component-registry';
 import './container-component';
 
 
@@ -12,9 +12,14 @@ type ComponentClass = abstract new (...args: never[]) => Component;
 /**
  * Turns a component type from code or config into a class: a class is checked, a
  * `"module:Export"` string is loaded (relative paths from `basedir`), a short name is looked up in
- * the registry.
+ * `registry` (by default the process-wide one).
  */
-export function resolveComponentType(type: ComponentType, where: string, basedir = process.cwd()): ComponentClass {
+export function resolveComponentType(
+  type: ComponentType,
+  where: string,
+  basedir = process.cwd(),
+  registry: ComponentTypeRegistry = defaultComponentTypes,
+): ComponentClass {
   if (typeof type === 'function') {
     if (type.prototype instanceof Component) return type;
     throw new ComponentTypeError(`${where}: ${type.name || 'the class'} does not extend Component; write 'class ${type.name || 'X'} extends Component'`);
@@ -24,10 +29,10 @@ export function resolveComponentType(type: ComponentType, where: string, basedir
   }
   const colon = type.lastIndexOf(':');
   if (colon <= 0) {
-    const registered = registeredComponentType(type);
-    if (typeof registered === 'string') return resolveComponentType(registered, `${where} (registered type '${type}')`, basedir);
+    const registered = registry.get(type);
+    if (typeof registered === 'string') return resolveComponentType(registered, `${where} (registered type '${type}')`, basedir, registry);
     if (registered) return registered;
-    const known = registeredComponentNames();
+    const known = registry.names();
     const guess = nearName(type, known.map((name) => name.replace(/ \(.*\)$/, '')));
     throw new ComponentTypeError(
       `${where}: unknown component type '${type}'` +
@@ -64,7 +69,7 @@ export function resolveComponentType(type: ComponentType, where: string, basedir
       `${where}: export '${exportName}' of module '${specifier}' is not a component class (it is a ${typeof exported})`,
     );
   }
-  return resolveComponentType(exported as ComponentType, where, basedir);
+  return resolveComponentType(exported as ComponentType, where, basedir, registry);
 }
 
 /** The candidate close enough to `word` to be a typo of it (a third of its length, at least 2 edits), if any. */

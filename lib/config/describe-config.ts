@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { ValidationTypes, getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import {
   configOptionNames,
@@ -8,6 +7,7 @@ import {
   validationMetadatas,
   type ConfigClass,
 } from './validate-config';
+import { classValidator } from './validator-libraries';
 
 /** One option of a config class, as `asphalt describe TYPE` prints it. */
 export interface ConfigOptionDescription {
@@ -93,15 +93,13 @@ function typeName(
   return typeof designType === 'function' ? designType.name : 'unknown';
 }
 
-const structural = new Set([
-  ValidationTypes.CONDITIONAL_VALIDATION,
-  ValidationTypes.NESTED_VALIDATION,
-  ValidationTypes.PROMISE_VALIDATION,
-  ValidationTypes.WHITELIST,
-]);
+// class-validator's `ValidationTypes` values, spelt out so that loading this module loads nothing.
+const conditional = 'conditionalValidation';
+const whitelist = 'whitelistValidation';
+const structural = new Set<string>([conditional, 'nestedValidation', 'promiseValidation', whitelist]);
 
 function isValidator(metadata: ValidationMetadata): boolean {
-  return metadata.type !== ValidationTypes.CONDITIONAL_VALIDATION && metadata.type !== ValidationTypes.WHITELIST;
+  return metadata.type !== conditional && metadata.type !== whitelist;
 }
 
 function constraintText(metadata: ValidationMetadata): string[] {
@@ -116,7 +114,7 @@ function constraintText(metadata: ValidationMetadata): string[] {
 }
 
 function constraintClassName(metadata: ValidationMetadata): string | undefined {
-  return getMetadataStorage().getTargetValidatorConstraints(metadata.constraintCls)[0]?.name;
+  return classValidator().getMetadataStorage().getTargetValidatorConstraints(metadata.constraintCls)[0]?.name;
 }
 
 function formatArgument(value: unknown): string {

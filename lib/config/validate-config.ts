@@ -1,23 +1,15 @@
-import { createRequire } from 'node:module';
-import { plainToInstance, type ClassConstructor } from 'class-transformer';
-import type { MetadataStorage as TransformerStorage } from 'class-transformer/types/MetadataStorage';
-import { getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
+import type { ClassConstructor } from 'class-transformer';
+import type { ValidationError } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { ConfigError, type ConfigIssue } from '../errors';
 import { closestMatch, editDistance } from '../util/closest-match';
+import { classTransformer, classValidator, transformerStorage } from './validator-libraries';
 
 /** A class whose instances are a component's configuration (validated with class-validator). */
 export type ConfigClass<C extends object = object> = new (...args: never[]) => C;
 
 /** Where each value came from, by full dotted path (`config.yaml:12:3`, `env ASPHALT_X`, ...). */
 export type ConfigSources = (path: string) => string | undefined;
-
-// class-transformer keeps the storage its decorators write to out of its public entry point.
-const transformerStorage = (
-  createRequire(__filename)('class-transformer/cjs/storage') as {
-    defaultMetadataStorage: TransformerStorage;
-  }
-).defaultMetadataStorage;
 
 const builtins = new Set<unknown>([Object, String, Number, Boolean, Array, Date, Map, Set, BigInt, Symbol]);
 
@@ -49,10 +41,10 @@ export function validateConfig<C extends object>(
     // Free-form values (mappings and lists of a property with no @Type class) are data: they are
     // kept out of class-transformer, which reads keys such as `constructor` as the value's class.
     const { rest, freeForm } = splitFreeForm(configClass, coerced, path, issues);
-    const instance = plainToInstance(configClass as ClassConstructor<C>, rest, { exposeDefaultValues: true });
+    const instance = classTransformer().plainToInstance(configClass as ClassConstructor<C>, rest, { exposeDefaultValues: true });
     for (const [key, value] of freeForm) (instance as Record<string, unknown>)[key] = value;
     // A config class may declare only defaults; class-validator would call that an unknown value.
-    collectViolations(validateSync(instance, { forbidUnknownValues: false }), path, issues);
+    collectViolations(classValidator().validateSync(instance, { forbidUnknownValues: false }), path, issues);
     if (issues.length === 0) return instance;
   }
   throw new ConfigError(
@@ -70,7 +62,7 @@ export function validateConfig<C extends object>(
 export function configOptionNames(configClass: ConfigClass): string[] {
   const names = new Set<string>();
   for (const metadata of validationMetadatas(configClass)) names.add(metadata.propertyName);
-  for (const exposed of transformerStorage.getExposedMetadatas(configClass)) {
+  for (const exposed of transformerStorage().getExposedMetadatas(configClass)) {
     const name = exposed.options?.name ?? exposed.propertyName;
     if (name !== undefined) names.add(name);
   }
@@ -83,7 +75,7 @@ export function configOptionNames(configClass: ConfigClass): string[] {
 export function validationMetadatas(configClass: ConfigClass): ValidationMetadata[] {
   // Decorators run bottom-up, so the storage holds each property's constraints in reverse.
   const byProperty = new Map<string, ValidationMetadata[]>();
-  const all = getMetadataStorage().getTargetValidationMetadatas(configClass, '', true, false);
+  const all = classValidator().getMetadataStorage().getTargetValidationMetadatas(configClass, '', true, false);
   for (const metadata of all) {
     const list = byProperty.get(metadata.propertyName) ?? [];
     list.unshift(metadata);
@@ -94,7 +86,7 @@ export function validationMetadatas(configClass: ConfigClass): ValidationMetadat
 
 /** @internal The config class of a nested option (`@Type(() => Tls)`), if it has one. */
 export function nestedConfigClass(configClass: ConfigClass, property: string): ConfigClass | undefined {
-  const metadata = transformerStorage.findTypeMetadata(configClass, property);
+  const metadata = transformerStorage().findTypeMetadata(configClass, property);
   if (metadata === undefined || metadata.options?.discriminator !== undefined) return undefined;
   let type: unknown;
   try {
@@ -171,7 +163,7 @@ function joinIssuePath(prefix: string, key: string): string {
 
 function typedPropertyNames(configClass: ConfigClass): string[] {
   // `@Type` metadata has no public listing; read the storage's map, tolerating its absence.
-  const byTarget: unknown = Reflect.get(transformerStorage, '_typeMetadatas');
+  const byTarget: unknown = Reflect.get(transformerStorage(), '_typeMetadatas');
   if (!(byTarget instanceof Map)) return [];
   const names: string[] = [];
   for (let target: unknown = configClass; typeof target === 'function' && target !== Function.prototype; ) {

@@ -1,4 +1,4 @@
-import type { AddResourceFactoryOptions, AddResourceOptions } from './context';
+import type { AddResourceFactoryOptions, AddResourceOptions } from './resource-options';
 import type { TeardownCallback } from './teardown-stack';
 
 /**

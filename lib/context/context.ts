@@ -20,7 +20,7 @@ import type { ContextOwner } from './context-owner';
 import { FactoryBuilds } from './factory-builds';
 import { FactoryRecord } from './factory-record';
 import { abandonClose, announce, attachOwner, closeIfIdle, contextLabel, hasOwnResource, isVisible, openChildren, reportTaskFailure, transactionScope } from './internal';
-import type { TransactionScope } from './after-commit';
+import type { TransactionScope } from './transaction-scope';
 import { lookupGeneration } from './lookup-generation';
 import { ResourceRegistry, type RegistryEntry } from './resource-registry';
 import { startServiceTask, type ServiceTaskOptions, type TaskHandle } from './service-task';
@@ -28,30 +28,11 @@ import type { TaskFailedEvent } from './task-failed-event';
 import { TeardownStack, type AbandonedTeardown, type TeardownCallback } from './teardown-stack';
 
 export type { TeardownCallback } from './teardown-stack';
+export type { AddResourceFactoryOptions, AddResourceOptions } from './resource-options';
+import type { AddResourceFactoryOptions, AddResourceOptions } from './resource-options';
 
 /** `open`: usable; `closing`: teardown callbacks are running; `closed`: done. */
 export type ContextState = 'open' | 'closing' | 'closed';
-
-/** Options of {@link Context.addResource}. */
-export interface AddResourceOptions<T> {
-  /** Defaults to `'default'`. Must match `/^\w+$/`. */
-  name?: string;
-  /** Keys to publish under; defaults to the value's own class. */
-  types?: readonly ResourceKey<T>[];
-  description?: string;
-  /** Runs when the context closes, in LIFO order with the other teardown callbacks. */
-  teardown?: (value: T, error: unknown) => unknown;
-}
-
-/** Options of {@link Context.addResourceFactory}. */
-export interface AddResourceFactoryOptions<T> {
-  /** Keys to publish under (required: TypeScript has no run-time return types). */
-  types: readonly ResourceKey<T>[];
-  name?: string;
-  description?: string;
-  /** Tears the built value down with the context that built it; else `Symbol.asyncDispose`/`dispose` is used. */
-  teardown?: (value: T, error: unknown) => unknown;
-}
 
 /** Options of lookups. `optional: true` gives `undefined` instead of `ResourceNotFoundError`. */
 export interface LookupOptions {
@@ -463,7 +444,7 @@ export class Context implements AsyncDisposable {
   }
 
   #buildsOf(): FactoryBuilds {
-    return (this.#builds ??= new FactoryBuilds(this, (callback) => (this.#teardowns ??= new TeardownStack()).push(callback)));
+    return (this.#builds ??= new FactoryBuilds((fn) => this.run(fn), (callback) => (this.#teardowns ??= new TeardownStack()).push(callback)));
   }
 
   #containerOf(): ContextContainer {

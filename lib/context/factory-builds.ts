@@ -1,6 +1,5 @@
 import { InvalidResourceError } from '../errors';
 import { describeKey } from '../resources/resource-key';
-import type { Context } from './context';
 import { FactoryRecord, isAsyncFunction, isPromiseLike } from './factory-record';
 import type { TeardownCallback } from './teardown-stack';
 
@@ -10,13 +9,13 @@ import type { TeardownCallback } from './teardown-stack';
  * `Symbol.asyncDispose` / `Symbol.dispose`. Internal.
  */
 export class FactoryBuilds {
-  readonly #ctx: Context;
+  readonly #run: (fn: () => unknown) => unknown;
   readonly #pushTeardown: (callback: TeardownCallback) => void;
   readonly #values = new Map<FactoryRecord, unknown>();
   #building: Map<FactoryRecord, Promise<unknown>> | undefined;
 
-  constructor(ctx: Context, pushTeardown: (callback: TeardownCallback) => void) {
-    this.#ctx = ctx;
+  constructor(run: (fn: () => unknown) => unknown, pushTeardown: (callback: TeardownCallback) => void) {
+    this.#run = run;
     this.#pushTeardown = pushTeardown;
   }
 
@@ -30,7 +29,7 @@ export class FactoryBuilds {
     const inFlight = this.#building?.get(record);
     if (inFlight !== undefined) return nowait ? undefined : inFlight;
     if (nowait && isAsyncFunction(record.factory)) return undefined;
-    const result = this.#ctx.run(record.factory);
+    const result = this.#run(record.factory);
     if (!isPromiseLike(result)) return this.#store(record, result);
     const promise = Promise.resolve(result).then(
       (built) => {

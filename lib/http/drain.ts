@@ -34,9 +34,8 @@ export class Drain {
     return this.#draining;
   }
 
-  /** onRequest: counts the request and marks it the socket's latest. */
-  began(request: FastifyRequest): void {
-    this.inFlight++;
+  /** onRequest, for every request (refused ones too): marks it the latest read on its socket. */
+  arrived(request: FastifyRequest): void {
     const socket = request.raw.socket as TrackedSocket | null;
     if (socket) socket[lastRequest] = request;
   }
@@ -54,13 +53,12 @@ export class Drain {
     if (this.#draining) this.#drained++;
   }
 
-  /** onRequest while draining: 503 with `Retry-After` and `Connection: close`. */
+  /** onRequest while draining: 503 with `Retry-After` (and `Connection: close` if it is the socket's last). */
   refuse(reply: FastifyReply): void {
     this.#refused++;
     void reply
       .code(503)
       .header('retry-after', String(this.retryAfter))
-      .header('connection', 'close')
       .send({ statusCode: 503, error: 'Service Unavailable', message: 'the server is shutting down; retry on another instance' });
   }
 

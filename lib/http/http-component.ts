@@ -14,6 +14,7 @@ import { currentRequestContext, requestLogger } from './request-context';
 import { installRequestHooks } from './request-hooks';
 import { refuseRoutesAfterListen, trackRoutes } from './route-tracking';
 import { HttpRoutes } from './route-table';
+import { unthenable } from './unthenable';
 
 /**
  * An HTTP server on fastify (YAML `type: http`). It publishes the fastify instance as `HttpApp` in
@@ -33,8 +34,8 @@ import { HttpRoutes } from './route-table';
  * // and Notes as a child of http: components: { http: { type: http, components: { notes: ... } } }
  */
 @provides(HttpApp, { description: 'the fastify instance; add routes in start()' })
-@provides(HttpAddress, { description: 'the address the server listens on' })
-@provides(HttpRoutes, { description: 'the routes, each with the component that registered it' })
+@provides(HttpAddress, { description: 'the address the server listens on', phase: 'start' })
+@provides(HttpRoutes, { description: 'the routes, each with the component that registered it', phase: 'start' })
 export class HttpComponent extends Component {
   @requires(Logger) logger!: Logger;
   @requires(HealthRegistry, { optional: true }) health?: HealthRegistry;
@@ -69,7 +70,7 @@ export class HttpComponent extends Component {
     this.#scope = scope;
     const logger = this.logger;
     scope.addResourceFactory(() => currentRequestContext('HttpRequest').request, { types: [HttpRequest], description: 'the current request' });
-    scope.addResourceFactory(() => currentRequestContext('HttpReply').reply, { types: [HttpReply], description: 'the current reply' });
+    scope.addResourceFactory(() => ({ reply: currentRequestContext('HttpReply').reply }), { types: [HttpReply], description: 'the current reply' });
     scope.addResourceFactory(
       () => {
         const { request } = currentRequestContext('RequestLogger');
@@ -81,7 +82,7 @@ export class HttpComponent extends Component {
     app.setErrorHandler(errorHandler(logger, this.#path, config.exposeErrors ?? process.env.NODE_ENV === 'development'));
     trackRoutes(app, this.#routes, this.#path);
     for (const plugin of config.plugins) app.register(loadPlugin(plugin.module, this.#path), plugin.options ?? {});
-    ctx.addResource(app, { types: [HttpApp] });
+    ctx.addResource(unthenable(app), { types: [HttpApp] });
     // Prepare-phase teardown (after the children stopped): whatever request context is still open.
     ctx.addTeardownCallback((error) => scope.close(error));
   }
@@ -108,6 +109,8 @@ export class HttpComponent extends Component {
       const reason = error instanceof Error ? error.message : String(error);
       throw new HttpListenError(`HTTP server ${this.#path} could not listen on ${host}:${port}: ${reason}; choose a free port (0 picks one) or another host`, { cause: error });
     }
+    // An error of the listening server (rare after listen) is logged, never an unhandled crash.
+    app.server.on('error', (error) => this.logger.error({ err: error, component: this.#path }, `${this.#path}: the HTTP server reported an error: ${error.message}`));
     refuseRoutesAfterListen(app, this.#path, address.url);
     ctx.addResource(address, { types: [HttpAddress] });
     ctx.addResource(this.#routes, { types: [HttpRoutes], description: `routes: ${this.#routes.describe() || 'none'}` });

@@ -45,8 +45,11 @@ export class HttpConfig {
   @IsOptional() @ValidateNested() @Type(() => HttpTlsConfig) tls?: HttpTlsConfig;
   /** Milliseconds between readiness turning false at stop and the server ceasing to accept connections. */
   @IsInt() @Min(0) shutdownDelay = 0;
-  /** Milliseconds the requests in flight at stop may take before their sockets are destroyed. */
-  @IsInt() @Min(0) drainTimeout = 10_000;
+  /**
+   * Milliseconds the requests in flight at stop may take before their sockets are destroyed. Keep
+   * `shutdownDelay + drainTimeout` below the component's stop timeout (10 s by default).
+   */
+  @IsInt() @Min(0) drainTimeout = 8_000;
   /** Seconds sent in `Retry-After` with the 503 of a request that arrives while draining. */
   @IsInt() @Min(0) retryAfter = 5;
   /** fastify plugins to register (in order) before the children register their routes. */

@@ -24,3 +24,8 @@ export class HttpTeardownError extends AsphaltError {
 export class HttpPluginError extends AsphaltError {
   static override readonly code = 'ASPHALT_HTTP_PLUGIN';
 }
+
+/** The client went away before its streamed response ended: the request's context closes with it (a rollback). */
+export class HttpRequestAbortedError extends AsphaltError {
+  static override readonly code = 'ASPHALT_HTTP_ABORTED';
+}

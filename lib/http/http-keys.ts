@@ -27,8 +27,16 @@ export const HttpAddress: Token<HttpAddressInfo> = token<HttpAddressInfo>('HttpA
 /** The current request, in a request's context: `await Context.current().getResource(HttpRequest)`. */
 export const HttpRequest: Token<FastifyRequest> = token<FastifyRequest>('HttpRequest');
 
-/** The current reply, in a request's context. */
-export const HttpReply: Token<FastifyReply> = token<FastifyReply>('HttpReply');
+/**
+ * Holds the current reply. fastify's reply is a thenable (awaiting it waits for the response to be
+ * sent), and `getResource` awaits a thenable, so the reply is published wrapped.
+ */
+export interface HttpReplyHandle {
+  readonly reply: FastifyReply;
+}
+
+/** The current reply, in a request's context: `(await ctx.getResource(HttpReply)).reply`. */
+export const HttpReply: Token<HttpReplyHandle> = token<HttpReplyHandle>('HttpReply');
 
 /** The application logger with the request's id (`reqId`), method and url bound, in a request's context. */
 export const RequestLogger: Token<Logger> = token<Logger>('RequestLogger');

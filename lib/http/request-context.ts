@@ -42,3 +42,16 @@ export function requestLogger(base: Logger, fields: Record<string, unknown>): Lo
       typeof objOrMessage === 'string' ? base[method](fields, objOrMessage) : base[method]({ ...fields, ...objOrMessage }, message);
   return { debug: wrap('debug'), info: wrap('info'), warn: wrap('warn'), error: wrap('error'), isLevelEnabled: base.isLevelEnabled?.bind(base) };
 }
+
+/**
+ * The request being handled, from any code running in its context (no lookup, no allocation).
+ * @throws ContextStateError outside the context of a request
+ */
+export function currentRequest(): FastifyRequest {
+  return currentRequestContext('currentRequest()').request;
+}
+
+/** The reply of the request being handled (see {@link currentRequest}). */
+export function currentReply(): FastifyReply {
+  return currentRequestContext('currentReply()').reply;
+}

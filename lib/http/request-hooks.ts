@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Context, Logger } from '../index';
+import { Context, type Logger } from '../index';
 import type { Drain } from './drain';
-import { HttpTeardownError } from './http-errors';
+import { HttpRequestAbortedError, HttpTeardownError } from './http-errors';
 import { RequestContext } from './request-context';
 
 /** Where a request's context lives on the fastify request (declared with decorateRequest). */
@@ -22,17 +22,18 @@ export function installRequestHooks(app: FastifyInstance, scope: Context, drain:
   app.decorateRequest(requestContext, null);
 
   app.addHook('onRequest', (request, reply, done) => {
+    drain.arrived(request);
     if (drain.draining) return drain.refuse(reply);
     const ctx = new RequestContext(scope, request, reply);
     (request as WithContext)[requestContext] = ctx;
-    drain.began(request);
+    drain.inFlight++;
     ctx.run(done);
   });
 
   // A body is parsed in the request stream's own async context: enter the request's again.
   app.addHook('preValidation', (request, _reply, done) => {
     const ctx = (request as WithContext)[requestContext];
-    if (ctx === null) done();
+    if (ctx === null || Context.tryCurrent() === ctx) done();
     else ctx.run(done);
   });
 
@@ -43,18 +44,24 @@ export function installRequestHooks(app: FastifyInstance, scope: Context, drain:
   });
 
   app.addHook('onSend', (request, reply, payload, done) => {
+    drain.answering(request, reply);
     const ctx = (request as WithContext)[requestContext];
     if (ctx === null || ctx.state !== 'open') return done(null, payload);
-    drain.answering(request, reply);
     if (isStream(payload)) {
       reply.raw.once('close', () => {
-        const error = reply.raw.writableFinished ? ctx.error : (ctx.error ?? new HttpTeardownError(`${request.method} ${request.url}: the client went away before the response ended`));
+        const error = reply.raw.writableFinished ? ctx.error : (ctx.error ?? new HttpRequestAbortedError(`${request.method} ${request.url}: the client went away before the streamed response ended`));
         drain.ended();
         ctx.close(error).catch((failure: unknown) => logTeardownFailure(logger, component, request, failure, 'after the streamed response'));
       });
       return done(null, payload);
     }
-    ctx.close(ctx.error).then(
+    const closing = ctx.close(ctx.error);
+    // Nothing to tear down (the common case): the close has already finished, synchronously.
+    if ((ctx.state as string) === 'closed') {
+      drain.ended();
+      return done(null, payload);
+    }
+    closing.then(
       () => {
         drain.ended();
         done(null, payload);

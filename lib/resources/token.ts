@@ -1,5 +1,8 @@
 import { InvalidArgumentError } from '../errors';
 
+/** Names the property that carries a token's type; it exists at the type level only. */
+declare const tokenType: unique symbol;
+
 /**
  * A typed resource key for values that have no class of their own (interfaces, functions,
  * primitives, third-party objects). The type parameter travels into `getResource`.
@@ -10,8 +13,8 @@ import { InvalidArgumentError } from '../errors';
  * const db = await ctx.getResource(Db); // Pool
  */
 export class Token<T> {
-  /** Carries `T` at the type level only. */
-  declare readonly __type?: T;
+  /** Carries `T` at the type level only (no such property exists at run time). */
+  declare readonly [tokenType]?: T;
 
   /** @param id stable, human-readable identifier; it names the token in every message. */
   constructor(readonly id: string) {

@@ -1,6 +1,5 @@
 import { CLIApplicationComponent, type ComponentType } from '../components/component';
 import { labelContext } from '../context/context-label';
-import { startLoopMonitor } from '../workers/start-loop-monitor';
 import { ComponentStartError, GraphError } from '../errors';
 import { Signal } from '../events/signal';
 import type { Application } from '../lifecycle/application';
@@ -47,6 +46,9 @@ export async function runApplication(root: ComponentType, config?: unknown, opti
   // for a quarter second, so short commands do not pay for it.
   let stopMonitor: (() => Promise<void>) | undefined;
   const monitorDelay = setTimeout(() => {
+    // Loaded here, not at the top: `asphalt-ts/workers` is not needed by a command that ends sooner.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { startLoopMonitor } = require('../workers/index') as typeof import('../workers/index');
     stopMonitor = startLoopMonitor({ threshold: options.blockedLoopThreshold ?? 100, logger });
   }, MONITOR_DELAY_MS);
   monitorDelay.unref();

@@ -1,14 +1,20 @@
 import type { CompiledQuery, DatabaseConnection, Driver, Kysely, QueryResult } from 'kysely';
 import { requirePeer } from '../index';
-import type { SqlRow } from './sql-driver';
-import type { SqlSession } from './sql-session';
+import type { SqlResult, SqlRow } from './sql-driver';
+import type { SqlStreamOptions } from './sql-session-options';
 import type { SqlDialect } from './sql-statement';
 
 /**
  * A Kysely instance whose every query runs through `session` (so raw SQL and Kysely share one
  * transaction); Kysely's own `transaction()` becomes a savepoint of the session's transaction.
  */
-export function kyselyFor<DB>(session: SqlSession, dialect: SqlDialect): Kysely<DB> {
+/** What the Kysely driver needs of a session (a `SqlSession` is one). */
+interface QueryingSession {
+  query<R = SqlRow>(statement: string, params?: readonly unknown[]): Promise<SqlResult<R>>;
+  stream<R = SqlRow>(statement: string, params?: readonly unknown[], options?: SqlStreamOptions): AsyncGenerator<R>;
+}
+
+export function kyselyFor<DB>(session: QueryingSession, dialect: SqlDialect): Kysely<DB> {
   const kysely = requirePeer<typeof import('kysely')>('kysely', 'asphalt-ts/sql (session.kysely())', '0.28');
   const connection: DatabaseConnection = {
     async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {

@@ -1,7 +1,7 @@
-import { Context, InvalidResourceError, DEFAULT_NAME, describeKey } from '../index';
+import { Context, InvalidResourceError, DEFAULT_NAME, describeKey, requirePeer } from '../index';
 import { availableParallelism } from 'node:os';
 import type { MessagePort, TransferListItem } from 'node:worker_threads';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { exposedKey, exposedKeyNames, workerCallable } from './expose-to-workers';
 import { poolWorkerEntryFile } from './pool-worker-entry';
 import { parseTaskSpecifier, resolveTaskFile, type Task, type TaskFunction } from './task';
@@ -108,7 +108,10 @@ export class WorkerPool implements AsyncDisposable {
     this.#closeTimeout = checkCount('closeTimeout', options.closeTimeout ?? 10_000, 0);
     this.#baseDir = options.baseDir ?? process.cwd();
     this.#context = options.context;
-    this.#piscina = new Piscina<TaskPayload, TaskOutcome>({
+    // piscina loads with the first pool, not with `asphalt-ts/workers` (the runner's loop monitor
+    // imports that entry too).
+    const { Piscina: Pool } = requirePeer<typeof import('piscina')>('piscina', 'asphalt-ts/workers', '5');
+    this.#piscina = new Pool<TaskPayload, TaskOutcome>({
       filename: poolWorkerEntryFile(),
       maxThreads: this.size,
       minThreads: 0,

@@ -16,9 +16,13 @@ function decoratorError(fn: () => void): string {
 describe('decorators', () => {
   it('refuse a class that is not a component and say how to fix it', () => {
     class Plain {}
+    // The types refuse it too (spec/types/decorators.ts); plain JavaScript gets the runtime check.
+    // @ts-expect-error not a component class
     const message = decoratorError(() => provides(Key)(Plain));
     expect(message).toContain("write 'class Plain extends Component");
+    // @ts-expect-error not a component class
     decoratorError(() => requires(Key)(Plain));
+    // @ts-expect-error not a component class
     decoratorError(() => component()(Plain));
   });
 
@@ -39,6 +43,7 @@ describe('decorators', () => {
   it('refuse the property form on a class that is not a component', () => {
     expect(() => {
       class Plain {
+        // @ts-expect-error not a property of a component
         @requires(Key) value!: string;
       }
       return Plain;
@@ -51,6 +56,9 @@ describe('decorators', () => {
     @component({ startTimeout: 100, isolated: true })
     class Fine extends Component {
       @requires(Key) value!: string;
+      constructor(readonly config: { n: string }) {
+        super();
+      }
     }
     // What the decorators recorded, as the tree builder reads it.
     const meta = componentMetadata(Fine);

@@ -1,4 +1,4 @@
-import type { CommandName } from './parse-cli-args';
+import { CLI_OPTIONS, type CommandName } from './parse-cli-args';
 
 const general = `asphalt: run, check and draw asphalt-ts applications
 
@@ -12,8 +12,7 @@ Commands:
   migrate FILE...    apply the pending migrations of the config's SQL component(s); start nothing else
 
 Options:
-  -h, --help         help (also: asphalt help COMMAND, asphalt COMMAND --help)
-  -V, --version      the asphalt-ts version
+{options}
 
 Config files are YAML, merged in order. See 'asphalt run --help' for the format.`;
 
@@ -24,14 +23,7 @@ Starts the application of the merged config files and runs it: a CLIApplicationC
 run() returns (its result is the exit code), any other until SIGINT or SIGTERM. A second signal,
 or the runner.shutdownDeadline passing, forces the exit.
 
-  --set a.b.c=VALUE  override a config value (VALUE is YAML; write \\. for a dot in a key)
-  -s, --service S    pick a service of the config's 'services:' (else ASPHALT_SERVICE, the only one, or 'default')
-  --log-level L      trace, debug, info, warn, error, fatal or silent (runner.logLevel, ASPHALT_LOG_LEVEL)
-  --log-format F     json, pretty or auto (runner.logFormat, ASPHALT_LOG_FORMAT)
-  --start-timeout MS           default start timeout of each component (runner.startTimeout, ASPHALT_START_TIMEOUT)
-  --stop-timeout MS            default stop timeout of each component (runner.stopTimeout, ASPHALT_STOP_TIMEOUT)
-  --shutdown-deadline MS       force the exit this long after a stop signal (runner.shutdownDeadline, ASPHALT_SHUTDOWN_DEADLINE)
-  --blocked-loop-threshold MS  report event-loop blocks longer than this; 0 is off (runner.blockedLoopThreshold, ASPHALT_BLOCKED_LOOP_THRESHOLD)
+{options}
 A flag wins over the environment, which wins over the config files.
 
 Config format:
@@ -47,10 +39,15 @@ Exit codes: 0 clean, 1 config/startup/run failure, run()'s code, 130/143 when fo
   check: `Usage: asphalt check FILE... [--set path=value]... [-s SERVICE]
 
 Loads and validates the config, instantiates the component tree and resolves its whole dependency
-graph, then prints every problem (exit 1) or one 'ok' line (exit 0). Nothing is started.`,
+graph, then prints every problem (exit 1) or one 'ok' line (exit 0). Nothing is started.
+
+{options}`,
   graph: `Usage: asphalt graph FILE... [--format mermaid|dot|json|svg] [-o FILE] [--set path=value]... [-s SERVICE]
 
-Prints the resolved component graph (default mermaid). svg needs Graphviz's 'dot'.`,
+Prints the resolved component graph (default mermaid). svg is rendered by Graphviz compiled to
+WebAssembly (@viz-js/viz), loaded only for svg.
+
+{options}`,
   describe: `Usage: asphalt describe TYPE
 
 TYPE is a module:Export (e.g. ./dist/db.js:DbComponent) or a registered short name. Prints the
@@ -61,7 +58,16 @@ Applies the pending migrations of every component of the config that has them (t
 'migrations' folder), under the same advisory lock as migrateOnStart, then exits. Nothing else starts.`,
 };
 
+/** The option lines of `command`'s help (the general help lists the flags every command takes). */
+function optionLines(command?: CommandName): string {
+  const rows = Object.entries(CLI_OPTIONS)
+    .filter(([, option]) => (command === undefined ? option.commands.length === 0 : option.commands.includes(command)))
+    .map(([flag, option]) => [`${option.short ? `-${option.short}, ` : ''}--${flag}${option.metavar ? ` ${option.metavar}` : ''}`, option.doc]);
+  const width = Math.max(...rows.map(([left]) => left!.length));
+  return rows.map(([left, doc]) => `  ${left!.padEnd(width)}  ${doc}`).join('\n');
+}
+
 /** Help for the whole CLI or one command. */
 export function helpText(command?: CommandName): string {
-  return command ? perCommand[command] : general;
+  return (command ? perCommand[command] : general).replace('{options}', optionLines(command));
 }

@@ -32,7 +32,7 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
       case 'check':
         return checkCommand(args, out);
       case 'graph':
-        return graphCommand(args, out);
+        return await graphCommand(args, out);
       case 'describe':
         return describeCommand(args, out);
       case 'migrate':

@@ -1,4 +1,3 @@
-import convict from 'convict';
 import type { ConfigIssue } from '../../errors';
 import { childPath, describeKind, didYouMean, isPlainRecord, type SourceMap, type ValueSource } from './config-sources';
 
@@ -11,7 +10,7 @@ export const LOG_FORMATS = ['json', 'pretty', 'auto'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /**
- * How the runner behaves: the `runner:` section of the config, validated with convict. The
+ * How the runner behaves: the `runner:` section of the config (see {@link RUNNER_SETTINGS}). The
  * millisecond settings are whole numbers (a string of digits, as `!Env` and environment variables
  * give, is accepted); the timeouts are at least 1 and at most 2147483647 (Node's timer limit).
  */
@@ -32,96 +31,99 @@ export interface RunnerSettings {
 
 export type RunnerSettingName = keyof RunnerSettings;
 
-/** The environment variable of each runner setting. */
-export const RUNNER_ENV: Readonly<Record<RunnerSettingName, string>> = {
-  logLevel: 'ASPHALT_LOG_LEVEL',
-  logFormat: 'ASPHALT_LOG_FORMAT',
-  startTimeout: 'ASPHALT_START_TIMEOUT',
-  stopTimeout: 'ASPHALT_STOP_TIMEOUT',
-  shutdownDeadline: 'ASPHALT_SHUTDOWN_DEADLINE',
-  blockedLoopThreshold: 'ASPHALT_BLOCKED_LOOP_THRESHOLD',
-};
-
-/** The settings when nothing sets them. */
-export const DEFAULT_RUNNER_SETTINGS: RunnerSettings = Object.freeze({
-  logLevel: 'info',
-  logFormat: 'auto',
-  startTimeout: 10_000,
-  stopTimeout: 10_000,
-  shutdownDeadline: 15_000,
-  blockedLoopThreshold: 100,
-});
-
-export const RUNNER_SETTING_NAMES = Object.keys(DEFAULT_RUNNER_SETTINGS) as RunnerSettingName[];
-
 /** Node's timers overflow above this (the delay becomes 1 ms). */
 const MAX_TIMER_MS = 2_147_483_647;
 
-/** What is wrong with `value` for `name`, or `undefined` if it is fine. */
-export function checkRunnerSetting(name: RunnerSettingName, value: unknown): string | undefined {
-  switch (name) {
-    case 'logLevel':
-      return checkChoice(value, LOG_LEVELS);
-    case 'logFormat':
-      return checkChoice(value, LOG_FORMATS);
-    case 'blockedLoopThreshold':
-      return checkMilliseconds(value, 0, '0 turns the check off');
-    default:
-      return checkMilliseconds(value, 1);
-  }
-}
-
-function checkChoice(value: unknown, choices: readonly string[]): string | undefined {
-  if (typeof value === 'string' && choices.includes(value)) return undefined;
-  const hint = typeof value === 'string' ? didYouMean(value, choices) : '';
-  return `must be one of ${choices.join(', ')}${hint}`;
-}
-
-function checkMilliseconds(value: unknown, min: number, note?: string): string | undefined {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= MAX_TIMER_MS) return undefined;
-  const kind = typeof value === 'number' ? String(value) : describeKind(value);
-  return `must be a whole number of milliseconds from ${min} to ${MAX_TIMER_MS}${note ? ` (${note})` : ''}, got ${kind}`;
+/** One runner setting: everything the config loader, the environment and the CLI need to know. */
+export interface RunnerSettingSpec<N extends RunnerSettingName = RunnerSettingName> {
+  readonly name: N;
+  readonly default: RunnerSettings[N];
+  /** The environment variable (`ASPHALT_LOG_LEVEL`). */
+  readonly env: string;
+  /** The `asphalt run` flag (`--log-level`), without the dashes. */
+  readonly flag: string;
+  /** What the flag's value is called in the help (`L`, `MS`). */
+  readonly metavar: string;
+  /** One line for `asphalt run --help`. */
+  readonly doc: string;
+  /** What is wrong with a (coerced) value, or `undefined`. */
+  check(value: unknown): string | undefined;
+  /** A value as given (a string from `!Env` or the environment) as the setting takes it. */
+  coerce(value: unknown): unknown;
 }
 
 /**
- * Environment variables (and `!Env` values) are strings: a string of digits becomes a number for
- * the millisecond settings; anything else is left for validation to reject.
+ * Every runner setting, in help order: the one definition from which the defaults, the environment
+ * variables, the `asphalt run` flags, their help lines and the validation are taken. (This
+ * replaced a convict schema: convict's formats only wrapped the checks below, and its `env` and
+ * precedence handling lost where a value came from, which every message here names.)
  */
-function milliseconds(value: unknown): unknown {
-  return typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+export const RUNNER_SETTINGS: readonly RunnerSettingSpec[] = [
+  setting('logLevel', 'info', 'L', `${LOG_LEVELS.join(', ')}`, choice(LOG_LEVELS)),
+  setting('logFormat', 'auto', 'F', 'json, pretty or auto (pretty on a terminal)', choice(LOG_FORMATS)),
+  setting('startTimeout', 10_000, 'MS', 'default start timeout of each component', milliseconds(1)),
+  setting('stopTimeout', 10_000, 'MS', 'default stop timeout of each component', milliseconds(1)),
+  setting('shutdownDeadline', 15_000, 'MS', 'force the exit this long after a stop signal', milliseconds(1)),
+  setting('blockedLoopThreshold', 100, 'MS', 'report event-loop blocks longer than this; 0 is off', milliseconds(0, '0 turns the check off')),
+];
+
+type Check = Pick<RunnerSettingSpec, 'check' | 'coerce'>;
+
+function setting<N extends RunnerSettingName>(name: N, value: RunnerSettings[N], metavar: string, doc: string, rules: Check): RunnerSettingSpec<N> {
+  const kebab = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return { name, default: value, env: `ASPHALT_${kebab.replace(/-/g, '_').toUpperCase()}`, flag: kebab, metavar, doc, ...rules };
+}
+
+function choice(choices: readonly string[]): Check {
+  return {
+    check(value) {
+      if (typeof value === 'string' && choices.includes(value)) return undefined;
+      const hint = typeof value === 'string' ? didYouMean(value, choices) : '';
+      return `must be one of ${choices.join(', ')}${hint}`;
+    },
+    coerce: (value) => value,
+  };
+}
+
+/**
+ * Whole milliseconds from `min` to Node's timer limit. Environment variables (and `!Env` values) are
+ * strings: a string of digits becomes a number; anything else is left for the check to reject.
+ */
+function milliseconds(min: number, note?: string): Check {
+  return {
+    check(value) {
+      if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= MAX_TIMER_MS) return undefined;
+      const kind = typeof value === 'number' ? String(value) : describeKind(value);
+      return `must be a whole number of milliseconds from ${min} to ${MAX_TIMER_MS}${note ? ` (${note})` : ''}, got ${kind}`;
+    },
+    coerce: (value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
+  };
+}
+
+const specs = new Map(RUNNER_SETTINGS.map((spec) => [spec.name, spec]));
+const specOf = (name: RunnerSettingName): RunnerSettingSpec => specs.get(name)!;
+
+/** The environment variable of each runner setting. */
+export const RUNNER_ENV = Object.freeze(Object.fromEntries(RUNNER_SETTINGS.map((s) => [s.name, s.env]))) as Readonly<
+  Record<RunnerSettingName, string>
+>;
+
+/** The settings when nothing sets them. */
+export const DEFAULT_RUNNER_SETTINGS: RunnerSettings = Object.freeze(
+  Object.fromEntries(RUNNER_SETTINGS.map((s) => [s.name, s.default])) as unknown as RunnerSettings,
+);
+
+export const RUNNER_SETTING_NAMES = RUNNER_SETTINGS.map((s) => s.name);
+
+/** What is wrong with `value` for `name`, or `undefined` if it is fine. */
+export function checkRunnerSetting(name: RunnerSettingName, value: unknown): string | undefined {
+  return specOf(name).check(value);
 }
 
 /** `value` as the setting takes it (digit strings for millisecond settings). */
 export function coerceRunnerSetting(name: RunnerSettingName, value: unknown): unknown {
-  return name === 'logLevel' || name === 'logFormat' ? value : milliseconds(value);
+  return specOf(name).coerce(value);
 }
-
-function registerFormats(): void {
-  const validate = (name: RunnerSettingName) => (value: unknown) => {
-    const problem = checkRunnerSetting(name, value);
-    if (problem !== undefined) throw new Error(problem);
-  };
-  convict.addFormat({ name: 'asphalt-log-level', validate: validate('logLevel') });
-  convict.addFormat({ name: 'asphalt-log-format', validate: validate('logFormat') });
-  convict.addFormat({ name: 'asphalt-timeout', validate: validate('startTimeout'), coerce: milliseconds });
-  convict.addFormat({ name: 'asphalt-threshold', validate: validate('blockedLoopThreshold'), coerce: milliseconds });
-}
-registerFormats();
-
-/** The convict schema of the runner settings. */
-export const runnerSchema: convict.Schema<RunnerSettings> = {
-  logLevel: { doc: 'Lowest log level written', format: 'asphalt-log-level', default: 'info', env: RUNNER_ENV.logLevel },
-  logFormat: { doc: 'json, pretty, or auto (pretty on a terminal)', format: 'asphalt-log-format', default: 'auto', env: RUNNER_ENV.logFormat },
-  startTimeout: { doc: 'Default component start timeout (ms)', format: 'asphalt-timeout', default: 10_000, env: RUNNER_ENV.startTimeout },
-  stopTimeout: { doc: 'Default component stop timeout (ms)', format: 'asphalt-timeout', default: 10_000, env: RUNNER_ENV.stopTimeout },
-  shutdownDeadline: { doc: 'Forced exit this long after a stop signal (ms)', format: 'asphalt-timeout', default: 15_000, env: RUNNER_ENV.shutdownDeadline },
-  blockedLoopThreshold: {
-    doc: 'Warn when the event loop is blocked this long (ms); 0 = off',
-    format: 'asphalt-threshold',
-    default: 100,
-    env: RUNNER_ENV.blockedLoopThreshold,
-  },
-};
 
 /** One `--set runner.X=...` value. */
 export interface RunnerOverride {
@@ -154,7 +156,6 @@ export function resolveRunnerSettings(
   issues: ConfigIssue[],
 ): { settings: RunnerSettings; sources: Map<RunnerSettingName, ValueSource> } {
   const sources = new Map<RunnerSettingName, ValueSource>();
-  const before = issues.length;
   const fromFile: Partial<Record<RunnerSettingName, unknown>> = {};
   const { file } = inputs;
   if (file !== undefined && file !== null && !isPlainRecord(file)) {
@@ -174,31 +175,23 @@ export function resolveRunnerSettings(
     }
   }
 
-  const config = convict(runnerSchema, { env: { ...inputs.env }, args: [] });
-  config.load(fromFile);
-  for (const name of RUNNER_SETTING_NAMES) {
-    const variable = RUNNER_ENV[name];
-    const raw = inputs.env[variable];
+  const settings: Record<string, unknown> = { ...DEFAULT_RUNNER_SETTINGS, ...fromFile };
+  for (const spec of RUNNER_SETTINGS) {
+    const raw = inputs.env[spec.env];
     if (raw === undefined) continue;
-    const source: ValueSource = { label: `env ${variable}`, dir: inputs.cwd };
-    sources.set(name, source);
-    const problem = checkRunnerSetting(name, config.get(name));
-    if (problem !== undefined) issues.push({ path: childPath('runner', name), message: problem, value: raw, source: source.label });
+    const source: ValueSource = { label: `env ${spec.env}`, dir: inputs.cwd };
+    sources.set(spec.name, source);
+    const value = spec.coerce(raw);
+    const problem = spec.check(value);
+    if (problem === undefined) settings[spec.name] = value;
+    else issues.push({ path: childPath('runner', spec.name), message: problem, value: raw, source: source.label });
   }
   for (const { name, value, source } of inputs.overrides) {
     if (!acceptable(name, value, source, issues)) continue;
-    config.set(name as string, coerceRunnerSetting(name, value));
+    settings[name] = coerceRunnerSetting(name, value);
     sources.set(name, source);
   }
-
-  if (issues.length === before) {
-    try {
-      config.validate({ allowed: 'strict' });
-    } catch (error) {
-      issues.push({ path: 'runner', message: error instanceof Error ? error.message : String(error) });
-    }
-  }
-  return { settings: config.getProperties(), sources };
+  return { settings: settings as unknown as RunnerSettings, sources };
 }
 
 /** Whether `name` is a runner setting and `value` (coerced) suits it; reports the problem if not. */
