@@ -1,4 +1,4 @@
-import { Component, type Context, Logger, provides, requires } from '../index';
+import { Component, type Context, Logger, provides, requires, stderrLogger } from '../index';
 import { HealthRegistry } from '../health/index';
 import { TemplateRenderer } from '../templating/index';
 import { Mailer } from './mailer';
@@ -25,7 +25,8 @@ import { SmtpTransport } from './smtp-transport';
  */
 @provides(Mailer)
 export class MailerComponent extends Component {
-  @requires(Logger) logger!: Logger;
+  /** Optional so that `asphalt check` and `graph` resolve without bootstrap's logger; warnings and errors go to stderr then. */
+  @requires(Logger, { optional: true }) logger?: Logger;
   @requires(HealthRegistry, { optional: true }) health?: HealthRegistry;
   @requires(TemplateRenderer, { optional: true, name: (config: MailerConfig) => config.templates }) templates?: TemplateRenderer;
 
@@ -35,6 +36,7 @@ export class MailerComponent extends Component {
 
   override async start(ctx: Context): Promise<void> {
     const c = this.config;
+    const logger = this.logger ?? stderrLogger;
     const label = `mailer (smtp ${c.host}:${c.port})`;
     const transport = new SmtpTransport({
       host: c.host,
@@ -51,16 +53,16 @@ export class MailerComponent extends Component {
       socketTimeout: c.socketTimeout,
       allowFileAttachments: c.allowFileAttachments,
       allowUrlAttachments: c.allowUrlAttachments,
-      logger: this.logger,
+      logger,
       label,
     });
     ctx.addTeardownCallback(() => transport.close());
     if (c.verifyOnStart) {
       await transport.verify();
-      this.logger.info({ host: c.host, port: c.port }, `${label}: the SMTP server accepted the connection${c.auth ? ' and the login' : ''}`);
+      logger.info({ host: c.host, port: c.port }, `${label}: the SMTP server accepted the connection${c.auth ? ' and the login' : ''}`);
     }
     const { from, replyTo, headers } = c.defaults;
-    const mailer = new Mailer({ transport, defaults: { from, replyTo, headers }, templates: this.templates, logger: this.logger, label });
+    const mailer = new Mailer({ transport, defaults: { from, replyTo, headers }, templates: this.templates, logger, label });
     ctx.addResource(mailer, {
       types: [Mailer],
       description: `mail through ${c.host}:${c.port}`,
