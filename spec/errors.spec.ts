@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as api from '../lib';
 import { AsphaltError, TeardownError } from '../lib';
@@ -68,5 +68,52 @@ describe('argument errors', () => {
     expectInvalid(await signal.waitFor(undefined, { timeout: -5 }).catch((error: unknown) => error), /timeout must be a finite number of ms >= 0, got -5/);
     const { graph } = api.resolveGraph(class Root extends api.Component {});
     expectInvalid(caught(() => graph.node('root.nope')), /No component at path 'root\.nope'/);
+  });
+});
+
+/**
+ * Every `throw new X(` in lib/, found by a code search, throws a coded error class exported from an
+ * entry point, or one of the internal ones below, each caught where it is thrown and turned into a
+ * coded error (or, for the test kit's assertions, a test failure).
+ */
+const INTERNAL_THROWS: Record<string, string> = {
+  'graph/build-tree.ts Error': 'caught at once and reported as a ComponentTypeError naming the name function',
+  'redis/redis-component.ts Error': "a health check's failure: its message becomes the check's 'down' detail",
+  'queue/queue-component.ts Error': "a health check's failure: its message becomes the check's 'down' detail",
+  'queue/queue-worker-component.ts Error': "a health check's failure: its message becomes the check's 'down' detail",
+  'runner/config/yaml-tags.ts TagFileLimit': 'caught by the YAML tag and reported as a ConfigError with the source',
+  'bridge/codec.ts Unserializable': 'caught by the encoder and reported as a BridgePayloadError with the path',
+  'bridge/codec.ts Error': 'caught by the decoder and answered as a RemoteRejectedError',
+  'serialization/custom-type-registry.ts TypeError': 'caught by the reader and reported as a DeserializationError (custom-decode)',
+  'testing/graph-assertions.ts Error': 'a failed test assertion (expectStartOrder), as a test framework reports it',
+  'testing/start-test-app.ts AggregateError': 'several test applications failed to stop; each failure inside is a coded error',
+};
+
+describe('thrown sites', () => {
+  it('throw only coded errors from lib/, except the internal ones listed with the reason', () => {
+    const root = join(__dirname, '..', 'lib');
+    const files: string[] = [];
+    const walk = (dir: string): void => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (name.endsWith('.ts')) files.push(path);
+      }
+    };
+    walk(root);
+    const coded = new Set(exportedErrors().keys());
+    const unexpected: string[] = [];
+    const usedInternal = new Set<string>();
+    for (const file of files) {
+      const rel = file.slice(root.length + 1);
+      for (const [, cls] of readFileSync(file, 'utf8').matchAll(/throw new ([A-Za-z]+)\(/g)) {
+        if (coded.has(cls!)) continue;
+        const site = `${rel} ${cls}`;
+        if (INTERNAL_THROWS[site] !== undefined) usedInternal.add(site);
+        else unexpected.push(site);
+      }
+    }
+    expect(unexpected).toEqual([]);
+    expect([...usedInternal].sort()).toEqual(Object.keys(INTERNAL_THROWS).sort());
   });
 });

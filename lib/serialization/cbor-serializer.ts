@@ -1,5 +1,5 @@
 import type * as Cbor2 from 'cbor2';
-import { requirePeer } from '../index';
+import { InvalidArgumentError, requirePeer } from '../index';
 import { DeserializationError } from './serialization-errors';
 import { Serializer, type SerializerOptions } from './serializer';
 import { Envelope, type WireModel } from './wire-model';
@@ -54,7 +54,7 @@ export class CborSerializer extends Serializer {
   }
 
   protected override decodeWire(payload: Uint8Array | string): unknown {
-    if (typeof payload === 'string') throw new TypeError('CBOR is binary: pass the Uint8Array that serialize() returned, not a string');
+    if (typeof payload === 'string') throw new InvalidArgumentError('CBOR is binary: pass the Uint8Array that serialize() returned, not a string');
     return this.#cbor.decode(payload, { maxDepth: this.maxDepth, tags: this.#tags, collapseBigInts: false });
   }
 }

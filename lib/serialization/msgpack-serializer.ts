@@ -1,5 +1,5 @@
 import type * as Msgpackr from 'msgpackr';
-import { requirePeer } from '../index';
+import { InvalidArgumentError, requirePeer } from '../index';
 import { DeserializationError } from './serialization-errors';
 import { Serializer, type SerializerOptions } from './serializer';
 import { Envelope, type WireModel } from './wire-model';
@@ -65,7 +65,7 @@ export class MsgpackSerializer extends Serializer {
   }
 
   protected override decodeWire(payload: Uint8Array | string): unknown {
-    if (typeof payload === 'string') throw new TypeError('MessagePack is binary: pass the Uint8Array that serialize() returned, not a string');
+    if (typeof payload === 'string') throw new InvalidArgumentError('MessagePack is binary: pass the Uint8Array that serialize() returned, not a string');
     return this.#unpackr.unpack(payload);
   }
 }
