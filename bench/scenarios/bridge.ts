@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { connect as tcpConnect, createServer } from 'node:net';
+import { connect as tcpConnect } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, type NatsConnection } from 'nats';
@@ -9,6 +9,7 @@ import '../../lib/bridge/bridge-component';
 import { declareRemote } from '../../lib/bridge/remote-registry';
 import { compare, formatRatio, type Case, type Result, type Row, type Scenario } from '../harness';
 import { formatMs, printTable, quantile, rateTarget, rowFromMs } from '../dag';
+import { freePort } from '../support/free-port';
 
 // Remote calls through the bridge against a bare `nats` request/reply on the same server, with the
 // same payload and the same JSON work a hand-written NATS RPC does (stringify, parse, reply). The
@@ -95,13 +96,6 @@ function natsServerBinary(): string | undefined {
   return dirs.map((dir) => join(dir, 'nats-server')).find((path) => existsSync(path));
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function startServer(binary: string): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();

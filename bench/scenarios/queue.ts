@@ -1,5 +1,4 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Job, Queue as BullQueue, Worker as BullWorker } from 'bullmq';
 import { bootstrap, ContainerComponent, silentLogger, type Application } from '../../lib';
@@ -9,6 +8,7 @@ import { every, scheduledJob, Scheduler, SchedulerComponent, type SchedulerConfi
 import { serveSubject, spawnSubject, startBenchRedis, subjectToServe, type SubjectImplementation } from '../child-subject';
 import { formatMs, limitTarget, printTable, quantile, rateTarget, rowFromMs } from '../dag';
 import type { Result, Scenario } from '../harness';
+import { freePort } from '../support/free-port';
 
 // Jobs through the queue battery (a `queue` and a `queue-worker` component: each job in its own
 // context) against bare BullMQ (a Queue and a Worker on node-redis clients) on the same
@@ -29,13 +29,6 @@ const BARE_ALS = 'bare BullMQ, AsyncLocalStorage enabled';
 const BATTERY = 'queue battery (queue + queue-worker)';
 const Noop = defineJob<{ at: number }, number>('noop');
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface RoundResult {
   readonly ms: number;

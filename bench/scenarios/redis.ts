@@ -1,11 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { bootstrap, ContainerComponent, silentLogger, type Application } from '../../lib';
 import { createRedisClient, RedisClient, RedisComponent, RedisConnectionConfig, type RedisClient as Client } from '../../lib/redis';
 import { serveSubject, spawnSubject, startBenchRedis, subjectToServe } from '../child-subject';
 import { formatMs, median, printTable, rateTarget, rowFromMs } from '../dag';
 import type { Result, Scenario } from '../harness';
+import { freePort } from '../support/free-port';
 
 // A GET through the client the `redis` component publishes, looked up and used inside a
 // request-like child context (child(), getResourceNowait, close(); and the same inside run()), against a GET on a bare
@@ -19,13 +19,6 @@ const DIRECT = 'redis battery client, GET (no context)';
 const BATTERY = 'redis battery GET in a request context';
 const IN_RUN = 'same, inside ctx.run() (AsyncLocalStorage)';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function bareSubject(port: number, withAls: boolean): Parameters<typeof serveSubject>[0] {
   let client: Client | undefined;
