@@ -39,6 +39,7 @@ export interface LookupOptions {
 }
 
 const storage = new AsyncLocalStorage<Context>();
+const closeReasonOf = (error: unknown): unknown => error ?? new ContextStateError('the context is closing');
 const closed = Promise.resolve();
 
 /**
@@ -65,6 +66,8 @@ export class Context implements AsyncDisposable {
   #cachedAt = -1;
   #container: ContextContainer | undefined;
   #abort: AbortController | undefined;
+  /** Why the context is closing: the error it was closed with, or a ContextStateError for a clean close. */
+  #closeReason: unknown;
   #owner: ContextOwner | undefined;
   #closing: Promise<void> | undefined;
   #resourceAdded: Signal<ResourceEvent> | undefined;
@@ -109,7 +112,7 @@ export class Context implements AsyncDisposable {
   /** Aborted, with the closing error as its reason, when the context starts closing. */
   get abortSignal(): AbortSignal {
     this.#abort ??= new AbortController();
-    if (this.#state !== 'open' && !this.#abort.signal.aborted) this.#abort.abort(this.#closeReason(undefined));
+    if (this.#state !== 'open' && !this.#abort.signal.aborted) this.#abort.abort(this.#closeReason);
     return this.#abort.signal;
   }
 
@@ -295,7 +298,8 @@ export class Context implements AsyncDisposable {
 
   async #teardown(error: unknown): Promise<void> {
     this.#state = 'closing';
-    this.#abort?.abort(this.#closeReason(error));
+    this.#closeReason = closeReasonOf(error);
+    this.#abort?.abort(this.#closeReason);
     const failures: unknown[] = [];
     const stack = (this.#teardowns ??= new TeardownStack());
     for (const child of this.#children ?? []) {
@@ -319,16 +323,14 @@ export class Context implements AsyncDisposable {
     if (this.parent !== undefined) this.parent.#children?.delete(this);
   }
 
-  #closeReason(error: unknown): unknown {
-    return error ?? new ContextStateError('the context is closing');
-  }
 
   /** Internal: closes at once, synchronously, when there is nothing to tear down. */
   [closeIfIdle](error: unknown): boolean {
     if (this.#closing !== undefined) return this.#state === 'closed';
     if ((this.#teardowns?.size ?? 0) > 0 || (this.#children?.size ?? 0) > 0) return false;
     for (const _ of this.#registry.pendingAnnouncements()) return false;
-    this.#abort?.abort(this.#closeReason(error));
+    this.#closeReason = closeReasonOf(error);
+    this.#abort?.abort(this.#closeReason);
     this.#closing = closed;
     this.#finish();
     return true;

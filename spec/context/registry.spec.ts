@@ -165,4 +165,13 @@ describe('closing', () => {
     await ctx.close(failure);
     expect(reasons).toEqual([true, failure]);
   });
+
+  it('gives a signal first asked for during teardown the closing error as its reason', async () => {
+    const ctx = new Context();
+    const reasons: unknown[] = [];
+    ctx.addTeardownCallback(() => reasons.push(ctx.abortSignal.aborted, ctx.abortSignal.reason));
+    const failure = new Error('request failed');
+    await ctx.close(failure);
+    expect(reasons).toEqual([true, failure]);
+  });
 });
