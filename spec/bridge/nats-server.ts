@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { delimiter, join } from 'node:path';
+import { startOnFreePort } from '../support/loopback-server';
+
+export { freePort } from '../support/loopback-server';
 
 /** A `nats-server` started by a spec, listening on a free loopback port only. */
 export interface NatsServer {
@@ -25,14 +28,6 @@ export function natsServerBinary(): string {
   return found;
 }
 
-/** A port nobody listens on at the moment, on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Resolves once something on 127.0.0.1:`port` accepts a connection and speaks NATS (sends INFO). */
 async function acceptsConnections(port: number, child: ChildProcess, ms = 10_000): Promise<void> {
@@ -59,35 +54,14 @@ async function acceptsConnections(port: number, child: ChildProcess, ms = 10_000
  */
 export async function startNatsServer(extraArgs: readonly string[] = []): Promise<NatsServer> {
   const binary = natsServerBinary();
-  let child: ChildProcess | undefined;
-  let port = 0;
-  const launch = async (): Promise<void> => {
-    child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), ...extraArgs], { stdio: 'ignore' });
-    await acceptsConnections(port, child);
-  };
-  const exited = (): Promise<void> =>
-    new Promise((resolve) => (child === undefined || child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
-  const kill = async (signal: NodeJS.Signals): Promise<void> => {
-    const done = exited();
-    child?.kill(signal);
-    await done;
-  };
-  for (let attempt = 1; ; attempt++) {
-    port = await freePort();
-    try {
-      await launch();
-      break;
-    } catch (error) {
-      await kill('SIGKILL');
-      if (attempt >= 3) throw error; // the port was taken between freePort() and the spawn: try another
-    }
-  }
+  const server = await startOnFreePort((port) => spawn(binary, ['-a', '127.0.0.1', '-p', String(port), ...extraArgs], { stdio: 'ignore' }), acceptsConnections);
+  const { port } = server;
   return {
     port,
     url: `nats://127.0.0.1:${port}`,
-    kill: () => kill('SIGKILL'),
-    restart: launch,
-    stop: () => kill('SIGTERM'),
+    kill: () => server.kill('SIGKILL'),
+    restart: server.restart,
+    stop: () => server.kill('SIGTERM'),
   };
 }
 

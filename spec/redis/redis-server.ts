@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { delimiter, join } from 'node:path';
-import { freePort } from '../bridge/nats-server';
+import { startOnFreePort } from '../support/loopback-server';
 
 /** A `redis-server` started by a spec on a free loopback port, with no persistence. */
 export interface RedisServer {
@@ -50,34 +50,17 @@ async function answersPing(port: number, child: ChildProcess, ms = 10_000): Prom
 /** Starts `redis-server --bind 127.0.0.1 --port <free> --save '' --appendonly no ...extraArgs`. */
 export async function startRedisServer(extraArgs: readonly string[] = []): Promise<RedisServer> {
   const binary = redisServerBinary();
-  let child: ChildProcess | undefined;
-  let port = 0;
-  const launch = async (): Promise<void> => {
-    child = spawn(
-      binary,
-      ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--protected-mode', 'no', '--loglevel', 'warning', ...extraArgs],
-      { stdio: 'ignore' },
-    );
-    await answersPing(port, child);
-  };
-  const exited = (): Promise<void> =>
-    new Promise((resolve) => (child === undefined || child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
-  const kill = async (signal: NodeJS.Signals): Promise<void> => {
-    const done = exited();
-    child?.kill(signal);
-    await done;
-  };
-  for (let attempt = 1; ; attempt++) {
-    port = await freePort();
-    try {
-      await launch();
-      break;
-    } catch (error) {
-      await kill('SIGKILL');
-      if (attempt >= 3) throw error;
-    }
-  }
-  return { port, url: `redis://127.0.0.1:${port}`, kill: () => kill('SIGKILL'), restart: launch, stop: () => kill('SIGKILL') };
+  const server = await startOnFreePort(
+    (port) =>
+      spawn(
+        binary,
+        ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--protected-mode', 'no', '--loglevel', 'warning', ...extraArgs],
+        { stdio: 'ignore' },
+      ),
+    answersPing,
+  );
+  const { port } = server;
+  return { port, url: `redis://127.0.0.1:${port}`, kill: () => server.kill('SIGKILL'), restart: server.restart, stop: () => server.kill('SIGKILL') };
 }
 
 /**
