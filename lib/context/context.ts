@@ -17,7 +17,7 @@ import { ContextContainer } from './context-container';
 import type { ContextOwner } from './context-owner';
 import { FactoryBuilds } from './factory-builds';
 import { FactoryRecord } from './factory-record';
-import { abandonClose, attachOwner, closeIfIdle, contextLabel, openChildren, transactionScope } from './internal';
+import { abandonClose, attachOwner, closeIfIdle, contextLabel, openChildren, ownerOf, transactionScope } from './internal';
 import { entriesInChain, findAnnouncement, findEntry, isVisible, namesInChain, provideContextParts, valuesInChain } from './context-chain';
 import type { TransactionScope } from './transaction-scope';
 import { lookupGeneration } from './lookup-generation';
@@ -349,6 +349,11 @@ export class Context implements AsyncDisposable {
   /** Internal: hands publishing and teardown decisions to `owner` (a component's context). */
   [attachOwner](owner: ContextOwner): void {
     this.#owner = owner;
+  }
+
+  /** Internal: the owner attached with `attachOwner`. */
+  [ownerOf](): ContextOwner | undefined {
+    return this.#owner;
   }
 
   #assertState(action: string, ...allowed: ContextState[]): void {

@@ -5,6 +5,8 @@
 export const closeIfIdle = Symbol('asphalt.closeIfIdle');
 /** Makes a `ContextOwner` decide publishing and teardown for the context (a component's context). */
 export const attachOwner = Symbol('asphalt.attachOwner');
+/** The `ContextOwner` attached to the context, if any. */
+export const ownerOf = Symbol('asphalt.ownerOf');
 /** Stops waiting for a close in progress (a stop timeout): see `TeardownStack.abandon`. */
 export const abandonClose = Symbol('asphalt.abandonClose');
 /** The open child contexts. */

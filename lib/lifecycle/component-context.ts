@@ -1,6 +1,6 @@
 import { Context, type AddResourceFactoryOptions, type AddResourceOptions } from '../context/context';
 import type { ContextOwner } from '../context/context-owner';
-import { attachOwner } from '../context/internal';
+import { attachOwner, ownerOf } from '../context/internal';
 import { TeardownStack, type AbandonedTeardown, type TeardownCallback } from '../context/teardown-stack';
 import { ContextStateError, TeardownError } from '../errors';
 import type { ResourceKey } from '../resources/resource-key';
@@ -15,12 +15,11 @@ export type PublishListener = (keys: readonly ResourceKey<unknown>[], name: stri
  * run before the component's children stop, while those of `prepare()` run when the context
  * closes, after them. Internal.
  */
-const owners = new WeakMap<Context, ComponentContext>();
-
 export class ComponentContext implements ContextOwner {
   /** The component context that wraps `ctx`, if `ctx` is a component's. */
   static of(ctx: Context): ComponentContext | undefined {
-    return owners.get(ctx);
+    const owner = ctx[ownerOf]();
+    return owner instanceof ComponentContext ? owner : undefined;
   }
 
   readonly ctx: Context;
@@ -35,7 +34,6 @@ export class ComponentContext implements ContextOwner {
   constructor(scope: Context, defaultName: string, onPublish: PublishListener) {
     this.ctx = new Context(scope);
     this.ctx[attachOwner](this);
-    owners.set(this.ctx, this);
     this.#scope = scope;
     this.#defaultName = defaultName;
     this.#onPublish = onPublish;
