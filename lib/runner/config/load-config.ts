@@ -85,8 +85,9 @@ export interface LoadedConfig {
  *   server: { component: { components: { listener: { port: 7000 } } } }
  *   client: { component: { type: ./client.js:Client }, runner: { logLevel: warn } }
  * ```
- * Only `component`, `runner` and `services` are allowed at the top level; a service may have
- * `component` and `runner`.
+ * Only `component`, `runner` and `services` are allowed at the top level, and keys starting with
+ * `x-`, which are ignored (a place for anchors: `x-db: &db { host: db.local }`); a service may
+ * have `component` and `runner`.
  *
  * ## YAML
  * The `yaml` package with the YAML 1.2 core schema. Nothing in a file can load a module or run
@@ -95,6 +96,13 @@ export interface LoadedConfig {
  * - `!Env [NAME, default]`: the same, or `default` (any YAML value) when it is not set.
  * - `!TextFile path`: the file's contents as a UTF-8 string.
  * - `!BinaryFile path`: the file's contents as a `Buffer`.
+ *
+ * YAML merge keys work as in YAML 1.1 (PyYAML and ruamel, which Asphalt's configs were written
+ * for): `<<: *base` adds the keys of the anchored mapping, `<<: [*a, *b]` those of several (the
+ * earlier wins), and the mapping's own keys win over merged ones wherever they are written. The
+ * merge is shallow: an own `pool:` replaces a merged `pool:` whole. A merged value's source is
+ * where it was written, then the merge: `config.yaml:3:11, merged by <<: *db at config.yaml:9:7`.
+ * A quoted `"<<"` is an ordinary key.
  *
  * Tag paths are relative to the file that names them. Any other tag is an error. Keys must be
  * non-empty scalars; duplicate keys, `__proto__`, nesting deeper than 200 levels (a `--set` path
@@ -158,10 +166,10 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   for (const override of early) applySetOverride(tree, sources, override, issues);
 
   for (const key of Object.keys(tree)) {
-    if ((TOP_LEVEL_KEYS as readonly string[]).includes(key)) continue;
+    if ((TOP_LEVEL_KEYS as readonly string[]).includes(key) || isExtensionKey(key)) continue;
     issues.push({
       path: childPath('', key),
-      message: `unknown top-level key${didYouMean(key, TOP_LEVEL_KEYS)}; the top level may have ${TOP_LEVEL_KEYS.join(', ')}`,
+      message: `unknown top-level key${didYouMean(key, TOP_LEVEL_KEYS)}; the top level may have ${TOP_LEVEL_KEYS.join(', ')} (and x-* keys for anchors)`,
       source: sources.get(childPath('', key))?.label,
     });
   }
@@ -305,6 +313,11 @@ function runnerOverridesOf(
   let value = override.value;
   for (const key of [...rest].reverse()) value = { [key]: value };
   return [{ name, value, source: override.sources.get(joinPath(['runner', name])) ?? fallback }];
+}
+
+/** A top-level `x-…` key: ignored, a place for YAML anchors that several services merge (`x-db: &db { ... }`). */
+function isExtensionKey(key: string): boolean {
+  return key.startsWith('x-') && key.length > 2;
 }
 
 function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {

@@ -316,7 +316,7 @@ describe('loadConfig: errors', () => {
     const name = file('c.yaml', 'componnt: { type: a }\nrunner:\n  logLevl: info\n  startTimeout: soon\n  logFormat: jsn\n');
     const error = configError(() => loadTemp({ files: [name] }));
     expect(error.issues).toEqual([
-      { path: 'componnt', message: 'unknown top-level key (did you mean "component"?); the top level may have component, runner, services', source: 'c.yaml:1:11' },
+      { path: 'componnt', message: 'unknown top-level key (did you mean "component"?); the top level may have component, runner, services (and x-* keys for anchors)', source: 'c.yaml:1:11' },
       expect.objectContaining({ path: 'component', message: expect.stringMatching(/^missing: /) }),
       { path: 'runner.logLevl', message: expect.stringMatching(/^unknown runner setting \(did you mean "logLevel"\?\)/), source: 'c.yaml:3:12' },
       { path: 'runner.startTimeout', message: 'must be a whole number of milliseconds from 1 to 2147483647, got a string', value: 'soon', source: 'c.yaml:4:17' },
