@@ -1,5 +1,5 @@
 import type { ResourceKey } from '../resources/resource-key';
-import { checkComponentClass, checkKeyAndName } from './decorator-checks';
+import { checkCalledWithArguments, checkComponentClass, checkKeyAndName, decoratedName } from './decorator-checks';
 import { ownMetadata, type NameSpec, type ProvidesDeclaration } from './component-metadata';
 import type { AnyComponentClass, ComponentClassDecorator } from './decorator-types';
 
@@ -26,9 +26,11 @@ export interface ProvidesOptions<C = never> {
  * @provides(Db, { name: (config: DbConfig) => config.resourceName })
  * class DbComponent extends Component { ... }
  */
-export function provides<C = never>(key: ResourceKey<unknown>, options: ProvidesOptions<C> = {}): ComponentClassDecorator<C> {
-  const checked = checkKeyAndName('@provides', key, options.name as NameSpec | undefined);
+export function provides<C = never>(key: ResourceKey<unknown>, given?: ProvidesOptions<C>): ComponentClassDecorator<C> {
+  checkCalledWithArguments('@provides', key, given);
+  const options = given ?? {};
   return (target: AnyComponentClass): void => {
+    const checked = checkKeyAndName('@provides', key, options.name as NameSpec | undefined, decoratedName(target));
     checkComponentClass('@provides', target);
     const declaration: ProvidesDeclaration = {
       key: checked,

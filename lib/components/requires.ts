@@ -1,7 +1,7 @@
 import { DecoratorError } from '../errors';
 import type { ResourceKey } from '../resources/resource-key';
 import { Component } from './component';
-import { checkComponentClass, checkKeyAndName } from './decorator-checks';
+import { checkCalledWithArguments, checkComponentClass, checkKeyAndName, decoratedName } from './decorator-checks';
 import { ownMetadata, type NameSpec, type RequiresDeclaration } from './component-metadata';
 import type { RequiresDecorator } from './decorator-types';
 
@@ -29,9 +29,13 @@ export interface RequiresOptions<C = never> {
 export function requires<T, C = never>(key: ResourceKey<T>, options: RequiresOptions<C> & { optional: true }): RequiresDecorator<T | undefined, C>;
 export function requires<T, C = never>(key: ResourceKey<T>, options?: RequiresOptions<C> & { optional?: false }): RequiresDecorator<T, C>;
 export function requires<T, C = never>(key: ResourceKey<T>, options?: RequiresOptions<C>): RequiresDecorator<T | undefined, C>;
-export function requires<T, C = never>(key: ResourceKey<T>, options: RequiresOptions<C> = {}): RequiresDecorator<T | undefined, C> {
-  const checked = checkKeyAndName('@requires', key, options.name as NameSpec | undefined);
+export function requires<T, C = never>(key: ResourceKey<T>, given?: RequiresOptions<C>): RequiresDecorator<T | undefined, C> {
+  checkCalledWithArguments('@requires', key, given);
+  const options = given ?? {};
+  // The key is checked where the decorator is applied, so a bad one is reported with the class
+  // (and property) it is on.
   return ((target: object, property?: string | symbol): void => {
+    const checked = checkKeyAndName('@requires', key, options.name as NameSpec | undefined, decoratedName(target, property));
     if (property === undefined) {
       checkComponentClass('@requires', target);
       ownMetadata(target).requires.unshift(declaration(checked, options, undefined));

@@ -123,7 +123,7 @@ export class Startup {
         ? `startup was aborted (${why})`
         : failure.phase === 'timeout'
           ? why
-          : `component ${path} failed in ${failure.phase}: ${why}`;
+          : `component ${path}${failure.run ? ` (${failure.run.record.instance.constructor.name})` : ''} failed in ${failure.phase}${failure.phase === 'prepare' || failure.phase === 'start' ? '()' : ''}: ${why}`;
     return new ComponentStartError(`${what}\nEverything that had started was stopped again.`, failure.phase, path, { cause });
   }
 

@@ -26,14 +26,17 @@ describe('decorators', () => {
     decoratorError(() => component()(Plain));
   });
 
-  it('refuse a key that is neither a class nor a token, pointing at import cycles', () => {
-    const message = decoratorError(() => provides(undefined as unknown as typeof Key));
+  it('refuse a key that is neither a class nor a token where they are applied, pointing at import cycles for undefined', () => {
+    class Target extends Component {}
+    const message = decoratorError(() => provides(undefined as unknown as typeof Key)(Target));
     expect(message).toContain('import cycle');
-    decoratorError(() => requires('Key' as unknown as typeof Key));
+    expect(message).toContain('class Target');
+    expect(decoratorError(() => requires('Key' as unknown as typeof Key)(Target))).not.toContain('import cycle');
   });
 
   it('refuse a bad resource name and show the function form', () => {
-    expect(decoratorError(() => provides(Key, { name: 'not ok' }))).toContain('config.resourceName');
+    class Target extends Component {}
+    expect(decoratorError(() => provides(Key, { name: 'not ok' })(Target))).toContain('config.resourceName');
   });
 
   it('refuse bad timeouts', () => {
