@@ -79,3 +79,24 @@ export function componentMetadata(type: abstract new (...args: never[]) => unkno
   merged.set(type, { version, meta });
   return meta;
 }
+
+/**
+ * The requirements a class really has: a property declared again by a subclass counts once (the
+ * subclass's), and a class-level `@requires` repeated by a property `@requires` (or by another
+ * class-level one) of the same key and name is one requirement.
+ */
+export function effectiveRequires(meta: ComponentMetadata): RequiresDeclaration[] {
+  const byProperty = new Map<string, RequiresDeclaration>();
+  for (const r of meta.requires) if (r.property !== undefined) byProperty.set(r.property, r);
+  const result: RequiresDeclaration[] = [];
+  for (const r of meta.requires) {
+    if (r.property !== undefined) {
+      if (byProperty.get(r.property) === r) result.push(r);
+      continue;
+    }
+    const same = (o: RequiresDeclaration): boolean => o.key === r.key && o.name === r.name;
+    if ([...byProperty.values()].some(same) || result.some(same)) continue;
+    result.push(r);
+  }
+  return result;
+}

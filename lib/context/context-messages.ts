@@ -1,5 +1,5 @@
 import { InvalidResourceError, ResourceConflictError, ResourceNotFoundError } from '../errors';
-import { describeKey, isResourceKey, type ResourceKey } from '../resources/resource-key';
+import { describeKey, isResourceKey, keyExpression, type ResourceKey } from '../resources/resource-key';
 import { DEFAULT_NAME } from '../resources/resource-name';
 import { closestMatch } from '../util/closest-match';
 import { describeValue } from './factory-record';
@@ -43,13 +43,13 @@ export function notFound(key: ResourceKey<unknown>, name: string, names: Readonl
       ? `names that exist for ${keyText}: ${[...names].sort().map((n) => `'${n}'`).join(', ')}; did you mean ` +
         `'${closestMatch(name, [...names]) ?? [...names][0]}'?`
       : `nothing is published under ${keyText} in this context or its parents; add it with ` +
-        `ctx.addResource(value, { types: [${keyText}] }), or declare a component that @provides(${keyText})`;
+        `ctx.addResource(value, { types: [${keyExpression(key)}] }), or declare a component that @provides(${keyExpression(key)})`;
   return new ResourceNotFoundError(`no resource ${keyText} named '${name}': ${hint}`, keyText, name);
 }
 
 /** The message of `getResourceNowait` on an async factory or an announced resource. Internal. */
 export function notYet(key: ResourceKey<unknown>, name: string, provider: string | undefined): string {
-  const call = `await ctx.getResource(${describeKey(key)}${name === DEFAULT_NAME ? '' : `, '${name}'`})`;
+  const call = `await ctx.getResource(${keyExpression(key)}${name === DEFAULT_NAME ? '' : `, '${name}'`})`;
   return provider === undefined
     ? `getResourceNowait: ${describeKey(key)} '${name}' comes from an async factory; use ${call} instead`
     : `getResourceNowait: ${describeKey(key)} '${name}' is not published yet (${provider} will provide it); use ${call} to wait for it`;

@@ -1,5 +1,5 @@
 import { Component, constructComponent, type ComponentType } from '../components/component';
-import { componentMetadata, type NameSpec } from '../components/component-metadata';
+import { componentMetadata, effectiveRequires, type NameSpec } from '../components/component-metadata';
 import { configClassOf } from '../components/config-class-of';
 import { childDeclarations } from '../components/internal';
 import { resolveComponentType } from '../components/resolve-component-type';
@@ -44,6 +44,19 @@ export interface ComponentRecord {
   readonly hasPrepare: boolean;
 }
 
+/**
+ * A component that could not be built (its type, config or constructor failed): what its class
+ * declares it provides, so that the missing providers that follow from the failure are not
+ * reported as problems of their own.
+ */
+export interface FailedComponent {
+  readonly path: string;
+  /** Its class, when the type could be resolved. */
+  readonly type: ComponentClass | undefined;
+  /** The keys its class declares with `@provides`, with the name (`undefined`: from its config, unknown). */
+  readonly provides: readonly { readonly key: ResourceKey<unknown>; readonly name: string | undefined }[];
+}
+
 /** Options of {@link buildTree}. */
 export interface BuildTreeOptions {
   /** Alias of the root component; its path. Default `root`. */
@@ -70,6 +83,7 @@ export function buildTree(
   config: unknown,
   options: BuildTreeOptions,
   problems: AsphaltError[],
+  failed: FailedComponent[] = [],
 ): ComponentRecord | undefined {
   const rootAlias = options.rootAlias ?? 'root';
   return instantiate(rootType, asPlain(config, options.configPath ?? '', problems, rootAlias), {
@@ -80,6 +94,7 @@ export function buildTree(
     defaultName: DEFAULT_NAME,
     options,
     problems,
+    failed,
   });
 }
 
@@ -91,6 +106,7 @@ interface Place {
   defaultName: string;
   options: BuildTreeOptions;
   problems: AsphaltError[];
+  failed: FailedComponent[];
 }
 
 function asPlain(value: unknown, configPath: string, problems: AsphaltError[], path: string): PlainConfig {
@@ -127,9 +143,18 @@ function instantiate(type: ComponentType, plain: PlainConfig, place: Place): Com
     cls = resolveComponentType(type, `component ${path}`, basedir);
   } catch (error) {
     report(problems, path, error as AsphaltError);
+    place.failed.push({ path, type: undefined, provides: [] });
     return undefined;
   }
   const meta = componentMetadata(cls);
+  const failed = (): undefined => {
+    place.failed.push({
+      path,
+      type: cls,
+      provides: meta.provides.map((p) => ({ key: p.key, name: p.name === undefined ? place.defaultName : typeof p.name === 'string' ? p.name : undefined })),
+    });
+    return undefined;
+  };
   let own: PlainConfig = noConfig;
   for (const key in plain) {
     if (!Object.prototype.hasOwnProperty.call(plain, key) || FRAMEWORK_KEYS.has(key)) continue;
@@ -138,7 +163,7 @@ function instantiate(type: ComponentType, plain: PlainConfig, place: Place): Com
   }
 
   const config = buildConfig(cls, own, place);
-  if (config === null) return undefined;
+  if (config === null) return failed();
 
   let instance: Component;
   try {
@@ -152,7 +177,7 @@ function instantiate(type: ComponentType, plain: PlainConfig, place: Place): Com
             { cause: error },
           ),
     );
-    return undefined;
+    return failed();
   }
 
   const startTimeout = numberOption(plain, 'startTimeout', meta.options.startTimeout ?? options.startTimeout ?? 10_000, place);
@@ -169,11 +194,7 @@ function instantiate(type: ComponentType, plain: PlainConfig, place: Place): Com
   }
   const requires: Requirement[] = [];
   // A class-level @requires repeated by a property @requires of the same resource is one requirement.
-  const injected = meta.requires.some((r) => r.property !== undefined)
-    ? new Set(meta.requires.filter((r) => r.property !== undefined).map((r) => `${describeKey(r.key)}\0${String(r.name)}`))
-    : undefined;
-  for (const r of meta.requires) {
-    if (r.property === undefined && injected?.has(`${describeKey(r.key)}\0${String(r.name)}`)) continue;
+  for (const r of effectiveRequires(meta)) {
     const name = r.name === undefined ? DEFAULT_NAME : resourceName(r.name, '@requires', r.key, config, cls, place);
     if (name !== undefined) requires.push({ key: r.key, name, optional: r.optional, property: r.property });
   }
@@ -206,6 +227,7 @@ function instantiate(type: ComponentType, plain: PlainConfig, place: Place): Com
       defaultName: namePart ?? DEFAULT_NAME,
       options,
       problems,
+      failed: place.failed,
     });
     if (built) record.children.push(built);
   }

@@ -10,10 +10,10 @@ import {
   GraphError,
   MissingProviderError,
 } from '../errors';
-import { describeKey } from '../resources/resource-key';
+import { describeKey, keyExpression } from '../resources/resource-key';
 import { closestMatch, editDistance } from '../util/closest-match';
 import { serviceId } from '../resources/service-id';
-import { buildTree, componentOfProblem, type BuildTreeOptions, type ComponentRecord } from './build-tree';
+import { buildTree, componentOfProblem, type BuildTreeOptions, type ComponentRecord, type FailedComponent } from './build-tree';
 import { ComponentGraph } from './component-graph';
 import { phaseGraph } from './phase-graph';
 import type { GraphEdge, GraphNode, Requirement } from './graph-types';
@@ -53,7 +53,8 @@ const noChildren: readonly string[] = Object.freeze([]);
  */
 export function resolveGraph(root: ComponentType, config?: unknown, options: ResolveOptions = {}): ResolvedGraph {
   const problems: AsphaltError[] = [];
-  const tree = buildTree(root, config, options, problems);
+  const failed: FailedComponent[] = [];
+  const tree = buildTree(root, config, options, problems, failed);
   if (tree === undefined) throw graphError(problems);
 
   const records: ComponentRecord[] = [];
@@ -141,6 +142,11 @@ export function resolveGraph(root: ComponentType, config?: unknown, options: Res
     // What bootstrap itself publishes in every application context (see bootstrap()).
     if (requirement.name === 'default' && (requirement.key === Logger || requirement.key === ApplicationState)) return 'context';
     if (requirement.optional) return undefined;
+    // A component that failed to build and declares this key would have provided it: the problem
+    // is that failure, already reported, not a second one here.
+    if (failed.some((f) => f.provides.some((p) => p.key === requirement.key && (p.name === undefined || p.name === requirement.name)))) {
+      return undefined;
+    }
     const keyText = describeKey(requirement.key);
     const otherNames = providedAs(requirement.key);
     const near = nearProvision(records, requirement);
@@ -153,8 +159,12 @@ export function resolveGraph(root: ComponentType, config?: unknown, options: Res
           `(looked in ${searched.map(scopeText).join(', then ')}` +
           `${options.context ? ', then the bootstrap context' : ''}). ` +
           (otherNames.length > 0 ? `${keyText} is provided as ${otherNames.join(', ')}. ` : '') +
-          `Add a component that @provides(${keyText}${requirement.name === 'default' ? '' : `, { name: '${requirement.name}' }`}), ` +
-          `publish it in the context passed to bootstrap, or declare the requirement { optional: true }`,
+          `Add a component that @provides(${keyExpression(requirement.key)}${requirement.name === 'default' ? '' : `, { name: '${requirement.name}' }`}), ` +
+          `publish it in the context passed to bootstrap, or declare the requirement { optional: true }` +
+          (failed.length === 0
+            ? ''
+            : `. This may follow from ${failed.length === 1 ? `the failure of ${failed[0]!.path}` : `the failures of ${failed.map((f) => f.path).join(', ')}`} ` +
+              `(reported above): what could not be built, and its children, provide nothing; fix ${failed.length === 1 ? 'it' : 'them'} first`),
         record.path,
         keyText,
         requirement.name,
@@ -199,6 +209,11 @@ function nearProvision(records: readonly ComponentRecord[], requirement: Require
   const best = closestMatch(requirement.name, candidates.map((c) => c.name));
   if (best === undefined || editDistance(requirement.name, best) > Math.max(2, Math.floor(requirement.name.length / 3))) return undefined;
   return candidates.find((c) => c.name === best);
+}
+
+/** The `GraphError` that reports `problems` (one alone as itself, several grouped by code). */
+export function graphErrorOf(problems: readonly AsphaltError[]): GraphError {
+  return graphError(problems);
 }
 
 function graphError(problems: readonly AsphaltError[]): GraphError {

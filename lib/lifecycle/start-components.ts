@@ -5,7 +5,7 @@ import { ComponentStartError, ResourceUnavailableError, StartupTimeoutError } fr
 import type { Signal } from '../events/signal';
 import type { Provision, Requirement } from '../graph/graph-types';
 import type { ResolvedGraph } from '../graph/resolve-graph';
-import { describeKey, type ResourceKey } from '../resources/resource-key';
+import { describeKey, keyExpression, type ResourceKey } from '../resources/resource-key';
 import { serviceId } from '../resources/service-id';
 import { labelContext } from '../context/context-label';
 import { ComponentContext } from './component-context';
@@ -310,7 +310,7 @@ export class Startup {
         this.#logger.warn(
           { path: record.path, key: describeKey(key), name },
           `${record.path} published ${describeKey(key)} '${name}' in start(), but the graph ordered its consumers after its ` +
-            `prepare() (it overrides prepare()); declare @provides(${describeKey(key)}, { phase: 'start' }) so that ` +
+            `prepare() (it overrides prepare()); declare @provides(${keyExpression(key)}, { phase: 'start' }) so that ` +
             `startOrder(), the cycle check and the stop order match what runs`,
         );
       }

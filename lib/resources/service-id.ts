@@ -1,5 +1,5 @@
 import type { ResourceKey } from './resource-key';
-import { describeKey } from './resource-key';
+import { Token } from './token';
 
 /** A key's service ids: the one for `'default'` (nearly every key has only that one), then the others. */
 interface Ids {
@@ -26,13 +26,18 @@ export function serviceId(key: ResourceKey<unknown>, name: string): symbol {
     if (Object.isExtensible(holder)) Object.defineProperty(holder, slot, { value: ids, enumerable: false });
     else frozen.set(key, ids); // a frozen class or token
   }
-  if (name === 'default') return (ids.default ??= Symbol(`${describeKey(key)} 'default'`));
+  if (name === 'default') return (ids.default ??= Symbol(`${label(key)} 'default'`));
   let id = ids.named?.get(name);
   if (id === undefined) {
-    id = Symbol(`${describeKey(key)} '${name}'`);
+    id = Symbol(`${label(key)} '${name}'`);
     (ids.named ??= new Map()).set(name, id);
   }
   return id;
+}
+
+/** The symbols' description: cheap (no look-up of the exported name), for debugging only. */
+function label(key: ResourceKey<unknown>): string {
+  return key instanceof Token ? key.toString() : key.name;
 }
 
 function idsOf(holder: { [slot]?: Ids }): Ids | undefined {

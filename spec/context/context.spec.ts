@@ -217,7 +217,7 @@ describe('resource factories', () => {
     const ctx = new Context();
     ctx.addResourceFactory(async () => new Pool(), { types: [Db] });
     const error = await failure(() => ctx.getResourceNowait(Db), 'ASPHALT_ASYNC_RESOURCE');
-    expect(error.message).toContain('await ctx.getResource(token(Db))');
+    expect(error.message).toContain('await ctx.getResource(Db)');
     expect(await ctx.getResource(Db)).toBeInstanceOf(Pool);
   });
 

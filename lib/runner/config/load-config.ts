@@ -137,6 +137,18 @@ export interface LoadedConfig {
  * config.sourceOf('component.greeting'); // '--set component.greeting=hello'
  */
 export function loadConfig(options: LoadConfigOptions): LoadedConfig {
+  const { config, issues } = loadConfigCollecting(options);
+  if (issues.length > 0 || config === undefined) throw new ConfigError(issues);
+  return config;
+}
+
+/**
+ * {@link loadConfig} without the throw: the problems found, and the configuration as far as it
+ * could be read (`undefined` when a file could not be read or parsed, or the configuration has
+ * no usable component). A value whose tag failed (an unset `!Env`, a missing `!TextFile`) is
+ * `null` in it, so the rest can still be checked and every problem reported together.
+ */
+export function loadConfigCollecting(options: LoadConfigOptions): { config: LoadedConfig | undefined; issues: ConfigIssue[] } {
   const cwd = resolve(options.cwd ?? process.cwd());
   const env = options.env ?? process.env;
   const issues: ConfigIssue[] = [];
@@ -235,7 +247,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   fileSources.copyFrom(sources, 'runner', '');
   const runner = resolveRunnerSettings({ file: root.runner, fileSources, env, overrides: runnerOverrides, cwd }, issues);
 
-  if (issues.length > 0) throw new ConfigError(issues);
+  if (!complete || serviceFailed || !isPlainRecord(component)) return { config: undefined, issues };
 
   sources.clearUnder('runner');
   for (const [name, source] of runner.sources) sources.set(childPath('runner', name), source);
@@ -246,7 +258,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     const keys = splitPath(path);
     return valueAt(view, keys).found ? sources.get(joinPath(keys)) : undefined;
   };
-  return {
+  const config: LoadedConfig = {
     component: finalComponent,
     runner: runner.settings,
     service: selection.name,
@@ -260,6 +272,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
       return source === undefined || source.dir === '' ? basedir : source.dir;
     },
   };
+  return { config, issues };
 }
 
 /** Reads and parses one file; `undefined` (with issues) when it cannot be read or parsed. */
