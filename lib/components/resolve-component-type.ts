@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
-import { isAbsolute, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ComponentTypeError } from '../errors';
+import { Token } from '../resources/token';
 import { closestMatch, editDistance } from '../util/closest-match';
 import { Component, type ComponentType } from './component';
 import { defaultComponentTypes, type ComponentTypeRegistry } from './component-registry';
@@ -56,6 +58,10 @@ export function resolveComponentType(
   }
   const exported = loaded[exportName];
   if (exported === undefined) {
+    // `package:Export` for a component the package declares under a subpath (asphalt-ts:WorkerPoolComponent
+    // is in asphalt-ts/workers): the package's own declaration says where it is.
+    const declared = declaredByPackage(specifier, exportName, basedir);
+    if (declared !== undefined) return resolveComponentType(declared, where, basedir, registry);
     const names = Object.keys(loaded).filter((n) => typeof loaded[n] === 'function');
     const guess = nearName(exportName, names);
     throw new ComponentTypeError(
@@ -66,10 +72,42 @@ export function resolveComponentType(
   }
   if (typeof exported !== 'function') {
     throw new ComponentTypeError(
-      `${where}: export '${exportName}' of module '${specifier}' is not a component class (it is a ${typeof exported})`,
+      `${where}: export '${exportName}' of module '${specifier}' is not a component class (it is ${kindOf(exported)}); ` +
+        `a component type names a class that extends Component`,
     );
   }
   return resolveComponentType(exported as ComponentType, where, basedir, registry);
+}
+
+/** `a token (token(Logger))`, `an object`, `a string`, ... */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (value instanceof Token) return `a token (${value.toString()}), a resource key`;
+  if (Array.isArray(value)) return 'a list';
+  const type = typeof value;
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+/**
+ * The `/abs/module.js:Export` target of the component type a package declares in its
+ * package.json (`"asphalt": { "components": { "worker-pool": "./dist/...:WorkerPoolComponent" } }`)
+ * with this export name, when `specifier` is a bare package name; `undefined` otherwise.
+ */
+function declaredByPackage(specifier: string, exportName: string, basedir: string): string | undefined {
+  if (specifier.startsWith('.') || isAbsolute(specifier)) return undefined;
+  try {
+    const packageJson = createRequire(join(basedir, 'asphalt-config.js')).resolve(`${specifier}/package.json`);
+    const pkg = JSON.parse(readFileSync(packageJson, 'utf8')) as { asphalt?: { components?: Record<string, unknown> } };
+    const targets = Object.values(pkg.asphalt?.components ?? {}).filter(
+      (target): target is string => typeof target === 'string' && target.slice(target.lastIndexOf(':') + 1) === exportName,
+    );
+    if (targets.length !== 1) return undefined;
+    const target = targets[0]!;
+    const module = target.slice(0, target.lastIndexOf(':'));
+    return `${module.startsWith('.') ? join(dirname(packageJson), module) : module}:${exportName}`;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The candidate close enough to `word` to be a typo of it (a third of its length, at least 2 edits), if any. */
