@@ -11,15 +11,25 @@ let index: ExportIndex | undefined;
  * pg's `Pool` is `class BoundPool`, exported as `Pool`. The runtime name wins when some module
  * exports the value under it; else a name from the application's own modules, else from a
  * package's. `undefined` when no loaded module exports it (a local class, an ES module).
- * For messages only: the first call after modules were loaded reads every module's exports.
+ * The answer for a value is kept; the first question after modules were loaded reads every
+ * module's exports.
  */
 export function exportedName(value: object): string | undefined {
+  // Each value is looked up once (messages name keys on hot paths, e.g. ctx.getResource's wait
+  // label): a key exists only once the module that defines it has run, so its exports are there.
+  const known = answers.get(value);
+  if (known !== undefined) return known ?? undefined;
   const candidates = exportIndex().names.get(value);
-  if (candidates === undefined) return undefined;
-  const runtime = typeof value === 'function' ? value.name : undefined;
-  if (runtime && candidates.some((c) => c.name === runtime)) return runtime;
-  return (candidates.find((c) => !c.inPackage) ?? candidates[0])!.name;
+  let name: string | null = null;
+  if (candidates !== undefined) {
+    const runtime = typeof value === 'function' ? value.name : undefined;
+    name = runtime && candidates.some((c) => c.name === runtime) ? runtime : (candidates.find((c) => !c.inPackage) ?? candidates[0])!.name;
+  }
+  answers.set(value, name);
+  return name ?? undefined;
 }
+
+const answers = new WeakMap<object, string | null>();
 
 function exportIndex(): ExportIndex {
   const cache = loadedModules();

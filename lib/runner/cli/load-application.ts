@@ -68,7 +68,9 @@ function withTreeProblems(issues: readonly ConfigIssue[], app: LoadedApplication
     if (error instanceof GraphError) problems = error.problems;
     else if (error instanceof AsphaltError) problems = [error];
   }
-  const reported = issues.map((issue) => issue.path);
+  // A problem in the selected service's section is one at the merged path too.
+  const servicePrefix = app.loaded.service === undefined ? undefined : `services.${app.loaded.service.replace(/[\\.]/g, (c) => `\\${c}`)}.`;
+  const reported = issues.map((issue) => (servicePrefix !== undefined && issue.path.startsWith(servicePrefix) ? issue.path.slice(servicePrefix.length) : issue.path));
   const related = (path: string): boolean => reported.some((p) => p === path || p.startsWith(`${path}.`) || path.startsWith(`${p}.`));
   const all: ConfigIssue[] = [...issues];
   const others: AsphaltError[] = [];

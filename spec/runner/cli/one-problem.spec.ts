@@ -35,6 +35,26 @@ describe('one config error, one problem', () => {
     expect(result.stderr).not.toContain('nothing provides');
   });
 
+  it('an unset !Env variable in the selected service is reported once, with the other problems', async () => {
+    const config = writeConfigs({
+      'services.yaml': [
+        'component: { type: container }',
+        'services:',
+        '  api:',
+        '    component:',
+        '      components:',
+        '        db: { type: FIXTURES/db-apps:PgDb, port: !Env DB_PORT }',
+        '        reports: { type: FIXTURES/db-apps:Reports, pageSize: many }',
+      ].join('\n'),
+    })['services.yaml']!;
+    const result = await runCli(['check', config, '-s', 'api']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('invalid configuration (2 problems):');
+    expect(result.stderr).toMatch(/services\.api\.component\.components\.db\.port: environment variable DB_PORT is not set/);
+    expect(result.stderr).toMatch(/component\.components\.reports\.pageSize: .*integer/);
+    expect(result.stderr).not.toMatch(/^\s+- component\.components\.db\.port/m);
+  });
+
   it('with the variables right, the same config checks ok', async () => {
     const result = await runCli(['check', withDb], { DB_PORT: '5432' });
     expect(result).toMatchObject({ code: 0 });
