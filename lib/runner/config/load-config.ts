@@ -17,7 +17,7 @@ import {
 import { resolveRunnerSettings, type RunnerOverride, type RunnerSettings } from './runner-settings';
 import { SERVICE_KEYS, selectService } from './select-service';
 import { applySetOverride, parseSetFlags, type LabelledSet, type SetOverride } from './set-override';
-import { fileErrorText, parseYaml, TagFiles } from './yaml-tags';
+import { fileErrorText, MAX_DEPTH, MAX_NODES, parseYaml, TagFiles } from './yaml-tags';
 
 /** The keys allowed at the top level of a config file. */
 export const TOP_LEVEL_KEYS = ['component', 'runner', 'services'] as const;
@@ -233,11 +233,11 @@ export function loadConfigCollecting(options: LoadConfigOptions): { config: Load
         message: `missing: the configuration needs a component: mapping with the root component's type${where}, e.g. component: { type: ./app.js:App }`,
       });
     }
-  } else if (!isPlainRecord(component)) {
+  } else if (!isPlainRecord(component) && !issues.some(leavesComponentNull)) {
+    // (A component left null by a problem already reported, inside it or a size limit, is that problem.)
     issues.push({
       path: 'component',
       message: `must be a mapping with the root component's type and options, got ${describeKind(component)}`,
-      value: component,
       source: sources.get('component')?.label,
     });
   }
@@ -326,6 +326,15 @@ function runnerOverridesOf(
   let value = override.value;
   for (const key of [...rest].reverse()) value = { [key]: value };
   return [{ name, value, source: override.sources.get(joinPath(['runner', name])) ?? fallback }];
+}
+
+function leavesComponentNull(issue: ConfigIssue): boolean {
+  return (
+    issue.path === 'component' ||
+    issue.path.startsWith('component.') ||
+    issue.message.startsWith(`more than ${MAX_NODES} values`) ||
+    issue.message.startsWith(`nested more than ${MAX_DEPTH} levels`)
+  );
 }
 
 /** A top-level `x-…` key: ignored, a place for YAML anchors that several services merge (`x-db: &db { ... }`). */
