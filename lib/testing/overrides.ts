@@ -2,51 +2,17 @@ import { Component, type ComponentType } from '../components/component';
 import { component } from '../components/component-decorator';
 import { componentMetadata } from '../components/component-metadata';
 import { configClassOf as findConfigClass } from '../components/config-class-of';
-import { childDeclarations } from '../components/internal';
-import { resolveComponentType } from '../components/resolve-component-type';
 import { configOptionNames, type ConfigClass } from '../config/validate-config';
 import { Context } from '../context/context';
-import { InvalidArgumentError, type AsphaltError } from '../errors';
-import { buildTree, type BuildTreeOptions, type ComponentRecord } from '../graph/build-tree';
-import { describeKey, isResourceKey, keyExpression, type ResourceKey } from '../resources/resource-key';
+import { InvalidArgumentError } from '../errors';
+import type { BuildTreeOptions, ComponentRecord } from '../graph/build-tree';
+import { childSpecs, classOf, parentPath, refText, segmentsOf, survey, withType } from './override-tree';
+import { checkReplacementProvides } from './replacement-check';
+import type { ComponentClass, ComponentOverride, Override, ResourceOverride } from './override-types';
+import { isResourceKey } from '../resources/resource-key';
 import { DEFAULT_NAME } from '../resources/resource-name';
 
-/** A component class that `startTestApp` can put into the tree in place of another. */
-export type ComponentClass = new (...args: never[]) => Component;
-
-/**
- * Replaces a resource: `value` is what every component that requires `resource` (under `name`)
- * receives. Each component of the tree that would have provided it is replaced by a stub that
- * provides nothing, and the value is published in a context above the application's, so every
- * requirement resolves to it (and `ctx.getResource` finds it, from any scope).
- */
-export interface ResourceOverride<T> {
-  readonly resource: ResourceKey<T>;
-  /** Default `'default'`. */
-  readonly name?: string;
-  readonly value: T;
-}
-
-/**
- * Replaces the whole component at `component` (a path such as `'root.db'`) by `with`, which
- * brings its own children. It receives the options given at that path; if it declares no config
- * class, it accepts the replaced component's option names and ignores their values.
- */
-export interface ComponentOverride {
-  readonly component: string;
-  readonly with: ComponentClass;
-}
-
-/** One entry of `startTestApp`'s `overrides`. */
-export type Override = ResourceOverride<unknown> | ComponentOverride;
-
-/**
- * Checks each resource override's `value` against its key's type (an override list is a tuple, so
- * each entry keeps its own key type).
- */
-export type CheckedOverrides<O extends readonly Override[]> = {
-  readonly [I in keyof O]: O[I] extends { readonly resource: ResourceKey<infer T> } ? ResourceOverride<T> : O[I];
-};
+export type { CheckedOverrides, ComponentClass, ComponentOverride, Override, ResourceOverride } from './override-types';
 
 /** What the overrides turn into: the config and the parent context to bootstrap with. */
 export interface OverridePlan {
@@ -54,7 +20,6 @@ export interface OverridePlan {
   readonly context: Context | undefined;
 }
 
-type PlainConfig = Record<string, unknown>;
 
 interface PlanOptions extends BuildTreeOptions {
   context?: Context;
@@ -150,82 +115,6 @@ function checkComponentOverride(override: ComponentOverride, seen: readonly Comp
   return override;
 }
 
-function refText(key: ResourceKey<unknown>, name: string): string {
-  return `${describeKey(key)} '${name}'`;
-}
-
-/** The aliases below the root: `'root.api.db'` gives `['api', 'db']`. */
-function segmentsOf(path: string): string[] {
-  return path.split('.').slice(1);
-}
-
-function plain(value: unknown): PlainConfig {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as PlainConfig) : {};
-}
-
-/** The config given at `segments` (what `components:` nests), or `{}`. */
-function configAt(config: unknown, segments: readonly string[]): PlainConfig {
-  let here = plain(config);
-  for (const alias of segments) here = plain(plain(here.components)[alias]);
-  return here;
-}
-
-/** A copy of `config` with `type` set at `segments`; the caller's objects are left unchanged. */
-function withType(config: unknown, segments: readonly string[], type: ComponentClass): PlainConfig {
-  const top: PlainConfig = { ...plain(config) };
-  let here = top;
-  for (const alias of segments) {
-    const children: PlainConfig = { ...plain(here.components) };
-    const child: PlainConfig = { ...plain(children[alias]) };
-    children[alias] = child;
-    here.components = children;
-    here = child;
-  }
-  here.type = type;
-  return top;
-}
-
-/** Builds the tree without starting it, keeping every component that could be built, by path. */
-function survey(root: ComponentType, config: unknown, options: BuildTreeOptions): Map<string, ComponentRecord> {
-  const problems: AsphaltError[] = [];
-  const records = new Map<string, ComponentRecord>();
-  const tree = buildTree(root, config, options, problems);
-  for (const stack = tree ? [tree] : []; stack.length > 0; ) {
-    const record = stack.pop()!;
-    records.set(record.path, record);
-    stack.push(...record.children);
-  }
-  return records;
-}
-
-interface ChildSpec {
-  readonly alias: string;
-  readonly type: ComponentType;
-}
-
-/** The children of a built component, as `buildTree` sees them: added in code, then from config. */
-function childSpecs(record: ComponentRecord, config: unknown): ChildSpec[] {
-  const types = new Map<string, ComponentType | undefined>();
-  for (const child of record.instance[childDeclarations]()) types.set(child.alias, child.type);
-  const here = configAt(config, segmentsOf(record.path));
-  for (const [alias, raw] of Object.entries(plain(here.components))) {
-    types.set(alias, (plain(raw).type as ComponentType | undefined) ?? types.get(alias));
-  }
-  return [...types].map(([alias, type]) => ({ alias, type: type ?? alias.split('/')[0]! }));
-}
-
-function classOf(type: ComponentType, basedir: string | undefined): ComponentClass | undefined {
-  try {
-    return resolveComponentType(type, 'startTestApp', basedir) as ComponentClass;
-  } catch {
-    return undefined;
-  }
-}
-
-function parentPath(path: string): string {
-  return path.slice(0, path.lastIndexOf('.'));
-}
-
 /** The config class `buildTree` validates a component's options with, if it has a usable one. */
 function configClassOf(type: ComponentClass): ConfigClass | undefined {
   const found = findConfigClass(type);
@@ -276,51 +165,6 @@ function adaptReplacement(
   Object.defineProperty(adapted, 'name', { value: override.with.name });
   component({ config: uncheckedCopy(originalConfig) })(adapted);
   return adapted;
-}
-
-/**
- * Throws when the replacement lacks a resource that the replaced component declared and that
- * another component requires: a fake without the original's `@provides` would otherwise surface
- * as "nothing provides it", far from the override that caused it.
- */
-function checkReplacementProvides(
-  override: ComponentOverride,
-  records: ReadonlyMap<string, ComponentRecord>,
-  userConfig: unknown,
-  basedir: string | undefined,
-): void {
-  const parent = records.get(parentPath(override.component));
-  if (parent === undefined) return;
-  const alias = override.component.slice(override.component.lastIndexOf('.') + 1);
-  const original = childSpecs(parent, userConfig).find((s) => s.alias === alias);
-  const originalType = original && classOf(original.type, basedir);
-  if (originalType === undefined || originalType === override.with) return;
-  const defaultName = alias.split('/')[1] ?? DEFAULT_NAME;
-  const declared = componentMetadata(originalType).provides.map((p) => ({
-    key: p.key,
-    name: p.name === undefined ? defaultName : typeof p.name === 'string' ? p.name : undefined,
-  }));
-  if (declared.length === 0) return;
-  const replacement = records.get(override.component);
-  const replaced = replacement?.provides ?? componentMetadata(override.with).provides.map((p) => ({ key: p.key, name: typeof p.name === 'string' ? p.name : defaultName }));
-  const lost = declared.filter((d) => !replaced.some((r) => r.key === d.key && (d.name === undefined || r.name === d.name)));
-  const needed = lost.flatMap((d) => {
-    const consumers = [...records.values()].filter(
-      (r) => !r.path.startsWith(`${override.component}.`) && r.requires.some((q) => !q.optional && q.key === d.key && (d.name === undefined || q.name === d.name)),
-    );
-    return consumers.length === 0 ? [] : [{ ...d, consumers: consumers.map((c) => c.path) }];
-  });
-  if (needed.length === 0) return;
-  const text = (d: { key: ResourceKey<unknown>; name: string | undefined }): string => refText(d.key, d.name ?? '(computed from its config)');
-  const withName = override.with.name || 'the replacement';
-  const decorators = needed.map((d) => `@provides(${keyExpression(d.key)}${d.name === undefined || d.name === defaultName ? '' : `, { name: '${d.name}' }`})`).join(' ');
-  throw new InvalidArgumentError(
-    `startTestApp: { component: '${override.component}', with: ${withName} } replaced ${override.component} (${originalType.name}), which provided ` +
-      `${declared.map(text).join(', ')}; ${withName} does not provide ${needed.map(text).join(', ')}, which ` +
-      `${needed.flatMap((d) => d.consumers).filter((c, i, all) => all.indexOf(c) === i).join(', ')} require${needed.length === 1 && needed[0]!.consumers.length === 1 ? 's' : ''}. ` +
-      `Declare it on the fake and publish it in start(): ${decorators} class ${withName} extends Component { ... }, ` +
-      `or override the resource instead: { resource: ${keyExpression(needed[0]!.key)}, value: fake }`,
-  );
 }
 
 interface Provider {
