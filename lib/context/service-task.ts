@@ -31,11 +31,11 @@ export function startServiceTask(
   if (typeof fn !== 'function') {
     throw new InvalidResourceError(`startServiceTask('${name}'): expected a function (signal) => ..., got ${typeof fn}`);
   }
-  const teardown: unknown = options.teardown ?? 'abort';
+  const teardown: unknown = options.teardown === undefined ? 'abort' : options.teardown;
   if (teardown !== 'abort' && typeof teardown !== 'function') {
     throw new InvalidArgumentError(
       `startServiceTask('${name}'): the teardown option must be 'abort' or a function that makes the task end ` +
-        `(e.g. { teardown: () => server.close() }), got ${typeof teardown === 'string' ? JSON.stringify(teardown) : typeof teardown}`,
+        `(e.g. { teardown: () => server.close() }), got ${typeof teardown === 'string' ? JSON.stringify(teardown) : teardown === null ? 'null' : typeof teardown}`,
     );
   }
   const what = `service task '${name}'`;
