@@ -125,7 +125,7 @@ export class ServiceTaskError extends AsphaltError {
 
 /**
  * `contextTeardown` was given something other than an async generator function, or its generator
- * yielded a second time after the context closed.
+ * returned without yielding, or yielded a second time after the context closed.
  */
 export class TeardownGeneratorError extends AsphaltError {
   static override readonly code = 'ASPHALT_TEARDOWN_GENERATOR';

@@ -2,7 +2,7 @@ import { TeardownGeneratorError } from '../errors';
 import type { Context } from './context';
 
 /** What `contextTeardown` wraps: an async generator function whose first parameter is the context. */
-export type TeardownGeneratorFunction<A extends unknown[], Y, R> = (ctx: Context, ...args: A) => AsyncGenerator<Y, R, undefined>;
+export type TeardownGeneratorFunction<A extends unknown[], Y> = (ctx: Context, ...args: A) => AsyncGenerator<Y, unknown, undefined>;
 
 const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).constructor as unknown;
 
@@ -11,8 +11,9 @@ const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).cons
  * generator function so that calling it with a context runs the code before its `yield` at once,
  * and the code after it when that context closes.
  *
- * - The call resolves with the value the generator yields (or, if it returns without yielding, with
- *   its return value, and nothing is registered).
+ * - The call resolves with the value the generator yields. A generator must yield exactly once: one
+ *   that returns without yielding rejects the call (its teardown could never run), one that yields
+ *   again fails the close.
  * - At a clean close the `yield` simply returns; when the context closes with an error, that error
  *   is thrown at the `yield`, so a `try/catch` around it sees it (roll back there).
  * - The part after the `yield` runs as one teardown callback (last in, first out with the others),
@@ -21,8 +22,9 @@ const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).cons
  *   it was given is not (it only declines to handle it).
  * - An error thrown before the `yield` rejects the call; nothing is registered.
  *
- * @throws TeardownGeneratorError at once for a function that is not an async generator function,
- *   and at close (as a teardown failure) for a generator that yields a second time.
+ * @throws TeardownGeneratorError at once for a function that is not an async generator function;
+ *   the call rejects with one for a generator that ends without yielding, and the close fails with
+ *   one (as a teardown failure) for a generator that yields a second time.
  * @example
  * const openDb = contextTeardown(async function* openDb(ctx: Context) {
  *   const db = await Db.connect();
@@ -38,9 +40,7 @@ const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).cons
  * });
  * const db = await openDb(ctx); // ... later, ctx.close(error) rolls back and closes
  */
-export function contextTeardown<A extends unknown[], Y, R>(
-  fn: TeardownGeneratorFunction<A, Y, R>,
-): (ctx: Context, ...args: A) => Promise<Y | R> {
+export function contextTeardown<A extends unknown[], Y>(fn: TeardownGeneratorFunction<A, Y>): (ctx: Context, ...args: A) => Promise<Y> {
   const given: unknown = fn;
   if (typeof given !== 'function' || !(given instanceof (AsyncGeneratorFunction as typeof Function))) {
     const what = typeof given === 'function' ? `${given.name || 'the function'} is ${kindOf(given)}` : `got ${given === null ? 'null' : typeof given}`;
@@ -53,9 +53,14 @@ export function contextTeardown<A extends unknown[], Y, R>(
   return async (ctx, ...args) => {
     const generator = fn(ctx, ...args);
     const first = await ctx.run(() => generator.next());
-    if (first.done) return first.value;
+    if (first.done) {
+      throw new TeardownGeneratorError(
+        `${label} returned without yielding, so its teardown would never run; yield once (yield; or yield value), ` +
+          'with the teardown after the yield',
+      );
+    }
     const resume = async (error: unknown): Promise<void> => {
-      let step: IteratorResult<Y, R>;
+      let step: IteratorResult<Y, unknown>;
       try {
         step = error === undefined ? await generator.next() : await generator.throw(error);
       } catch (failure) {
@@ -63,7 +68,7 @@ export function contextTeardown<A extends unknown[], Y, R>(
         throw failure;
       }
       if (step.done) return;
-      await generator.return(undefined as R).catch(() => undefined);
+      await generator.return(undefined).catch(() => undefined);
       throw new TeardownGeneratorError(
         `${label} yielded a second time while its context was closing; a teardown generator yields exactly once ` +
           '(put everything after that single yield, in try/catch/finally)',

@@ -275,7 +275,10 @@ export class Context implements AsyncDisposable {
     (this.#teardowns ??= new TeardownStack()).push(callback);
   }
 
-  /** Runs `fn(signal)` while this context is open; at teardown the signal is aborted and the task awaited. */
+  /**
+   * Runs `fn(signal)` while this context is open; at teardown the signal is aborted and the task
+   * awaited (`handle.cancel()` stops it earlier). For tasks started on demand, see `createTaskFactory`.
+   */
   startServiceTask(name: string, fn: (signal: AbortSignal) => unknown, options?: ServiceTaskOptions): TaskHandle {
     this.#assertState('start a service task', 'open');
     return startServiceTask(this, name, fn, options);

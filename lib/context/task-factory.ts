@@ -19,6 +19,7 @@ export interface TaskFactoryOptions {
  * it (`handle.cancel()`, or the context's close, as a teardown failure).
  */
 export class TaskFactory {
+  /** Names the factory in messages and log lines (`task 'x' of task factory 'jobs'`). */
   readonly name: string;
   readonly #ctx: Context;
   readonly #running = new Set<TaskRun<unknown>>();

@@ -7,6 +7,7 @@
  * await handle.cancel(); // aborts its signal and waits for it to end; the context stays open
  */
 export interface TaskHandle<T = undefined> {
+  /** The name the task was started with. */
   readonly name: string;
   /** Settles when the task has ended; never rejects (failures are reported, not thrown here). */
   readonly done: Promise<void>;
