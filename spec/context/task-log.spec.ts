@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { Context, createTaskFactory, labelContext, Logger } from '../../lib';
+import { bootstrap, Component, Context, createTaskFactory, labelContext, Logger } from '../../lib';
 
 interface Line {
   level: number;
@@ -63,6 +63,30 @@ describe('task debug lines', () => {
     expect(lines.map((l) => [l.msg, l.task, l.taskFactory, l.outcome, l.context])).toEqual([
       ["task 'send' of task factory 'mail' started", 'send', 'mail', undefined, undefined],
       ["task 'send' of task factory 'mail' ended (failed)", 'send', 'mail', 'failed', undefined],
+    ]);
+  });
+
+  it("name a component's service task after the component's path, with the logger given to bootstrap", async () => {
+    const { logger, lines } = captureLogger('debug');
+    class Poller extends Component {
+      override async start(ctx: Context): Promise<void> {
+        ctx.startServiceTask('poll', (signal) => aborted(signal));
+      }
+    }
+    class Root extends Component {
+      constructor() {
+        super();
+        this.addComponent('poller', Poller);
+      }
+    }
+
+    const app = await bootstrap(Root, {}, { logger });
+    await app.stop();
+
+    const taskLines = lines.filter((l) => l.task === 'poll').map((l) => [l.msg, l.context]);
+    expect(taskLines).toEqual([
+      ["service task 'poll' started", 'root.poller'],
+      ["service task 'poll' ended (cancelled)", 'root.poller'],
     ]);
   });
 
