@@ -317,7 +317,7 @@ function stopAfterOption(plain: PlainConfig, declared: readonly string[] | undef
     report(place.problems, place.path, new ConfigError([{ path, message: problem, source }]));
     return { names: [], origin: path };
   }
-  return { names: value as string[], origin: source === undefined ? path : `${path} (${source})` };
+  return { names: value as string[], origin: source === undefined ? path : `${path} at ${source}` };
 }
 
 interface ChildSpec {

@@ -23,7 +23,7 @@ export function resolveStopAfter(records: readonly ComponentRecord[], problems: 
 }
 
 function resolveName(record: ComponentRecord, name: string, problems: StopAfterError[]): ComponentRecord | undefined {
-  const what = `component ${record.path}: stopAfter '${name}' (${record.stopAfterOrigin})`;
+  const what = `component ${record.path}: stopAfter '${name}' (from ${record.stopAfterOrigin})`;
   const parent = record.parent;
   if (parent === undefined) {
     problems.push(

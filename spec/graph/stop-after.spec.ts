@@ -92,7 +92,7 @@ describe('stopAfter in the graph', () => {
     expect(problem.code).toBe('ASPHALT_STOP_AFTER');
     expect(problem).toMatchObject({ path: 'root.typo', target: 'htp' });
     expect(problem.message).toBe(
-      "component root.typo: stopAfter 'htp' (@component({ stopAfter }) of Typo) names no component: root has no child 'htp'; " +
+      "component root.typo: stopAfter 'htp' (from @component({ stopAfter }) of Typo) names no component: root has no child 'htp'; " +
         "did you mean 'http'? Its children: http, typo. Names are relative to the parent root, as in its components: " +
         "('api.http' is the child http of the sibling api)",
     );
@@ -100,7 +100,7 @@ describe('stopAfter in the graph', () => {
 
   it('names the config path of a stopAfter from config in its error, and bootstrap reports the component', async () => {
     const error = graphError(() => resolveGraph(tree({ http: Http, mail: Mail }), { components: { mail: { stopAfter: ['web.http'] } } }));
-    expect(error.message).toContain("component root.mail: stopAfter 'web.http' (components.mail.stopAfter) names no component: root has no child 'web'");
+    expect(error.message).toContain("component root.mail: stopAfter 'web.http' (from components.mail.stopAfter) names no component: root has no child 'web'");
     const started = bootstrap(tree({ http: Http, mail: Mail }), { components: { mail: { stopAfter: ['nope'] } } }, { logger: silentLogger });
     await expect(started).rejects.toBeInstanceOf(ComponentStartError);
     await expect(started).rejects.toMatchObject({ path: 'root.mail', phase: 'resolve' });
@@ -119,8 +119,8 @@ describe('stopAfter in the graph', () => {
     const error = graphError(() => resolveGraph(tree({ self: Self, deep: Deep })));
     const messages = error.problems.map((p) => [p.constructor.name, p.message]);
     expect(messages).toEqual([
-      ['StopAfterError', "component root.self: stopAfter 'self' (@component({ stopAfter }) of Self) names the component itself; name the sibling it must outlive"],
-      ['StopAfterError', expect.stringContaining("component root.deep: stopAfter 'deep.inner' (@component({ stopAfter }) of Deep) names its own descendant root.deep.inner")],
+      ['StopAfterError', "component root.self: stopAfter 'self' (from @component({ stopAfter }) of Self) names the component itself; name the sibling it must outlive"],
+      ['StopAfterError', expect.stringContaining("component root.deep: stopAfter 'deep.inner' (from @component({ stopAfter }) of Deep) names its own descendant root.deep.inner")],
     ]);
     const root = graphError(() => resolveGraph(Notifier));
     expect(root.problems[0]!.message).toContain('is set on the root component, which has no siblings to stop after');
