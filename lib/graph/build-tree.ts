@@ -22,6 +22,9 @@ type PlainConfig = Record<string, unknown>;
 /** The options of a component given none (shared: never written to). */
 const noConfig: PlainConfig = Object.freeze({});
 
+/** The `stopAfter` of a component that sets none (shared: never written to). */
+const noStopAfter: { names: readonly string[]; origin: string } = Object.freeze({ names: Object.freeze([]), origin: '' });
+
 /** Keys of a component's config that belong to asphalt-ts, not to the component's config class. */
 const FRAMEWORK_KEYS = new Set(['type', 'components', 'startTimeout', 'stopTimeout', 'isolated', 'stopAfter']);
 
@@ -309,7 +312,9 @@ function numberOption(plain: PlainConfig, key: string, fallback: number, place: 
 /** `stopAfter` from config (which replaces the decorator's list) or from `@component`. */
 function stopAfterOption(plain: PlainConfig, declared: readonly string[] | undefined, cls: ComponentClass, place: Place): { names: readonly string[]; origin: string } {
   const value = plain.stopAfter;
-  if (value === undefined) return { names: declared ?? [], origin: `@component({ stopAfter }) of ${cls.name}` };
+  if (value === undefined) {
+    return declared === undefined || declared.length === 0 ? noStopAfter : { names: declared, origin: `@component({ stopAfter }) of ${cls.name}` };
+  }
   const path = join(place.configPath, 'stopAfter');
   const source = place.options.sources?.(path);
   const problem = stopAfterProblem(value);

@@ -87,7 +87,7 @@ export class ComponentGraph {
     this.root = nodes[0]!;
     for (const node of nodes) {
       for (const child of node.children) this.#known(child, `child of '${node.path}'`);
-      for (const after of node.stopAfter ?? []) this.#known(after, `stopAfter of '${node.path}'`);
+      if (node.stopAfter !== undefined) for (const after of node.stopAfter) this.#known(after, `stopAfter of '${node.path}'`);
     }
     for (const edge of this.edges) {
       this.#known(edge.provider, 'edge provider');

@@ -63,7 +63,7 @@ export class PhaseGraph {
       }
     });
     nodes.forEach((node, i) => {
-      for (const after of node.stopAfter ?? []) link(2 * i + 1, 2 * this.#index.get(after)!, 'stops-after');
+      if (node.stopAfter !== undefined) for (const after of node.stopAfter) link(2 * i + 1, 2 * this.#index.get(after)!, 'stops-after');
     });
     edges.forEach((edge, e) => {
       const p = this.#index.get(edge.provider)!;

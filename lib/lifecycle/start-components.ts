@@ -189,7 +189,7 @@ export class Startup {
     }
     node.timings.startEnd = this.now();
     this.#enter(run, 'started');
-    for (const resolve of this.#onStarted.get(run) ?? []) resolve();
+    if (this.#onStarted.size > 0) for (const resolve of this.#onStarted.get(run) ?? []) resolve();
     if (this.#events.listenerCount > 0) {
       this.#events.dispatch({ type: 'started', path: record.path, ms: node.timings.startEnd - (node.timings.prepareStart ?? 0) });
     }
@@ -336,7 +336,8 @@ export class Startup {
   #linkStopAfter(): void {
     let byPath: Map<string, ComponentRun> | undefined;
     for (const run of this.runs) {
-      for (const path of run.node.stopAfter ?? []) {
+      if (run.node.stopAfter === undefined) continue;
+      for (const path of run.node.stopAfter) {
         byPath ??= new Map(this.runs.map((r) => [r.record.path, r]));
         (byPath.get(path)!.startsAfter ??= []).push(run);
       }

@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { buildSpec, buildTree, treeArb, type LogEntry, type TreeSpec } from '../lifecycle/random-tree';
 import {
   bootstrap,
   Component,
@@ -184,5 +186,96 @@ describe('stopAfter in the graph', () => {
       "@component({ stopAfter }): expected component names relative to the parent (aliases as in 'components:', joined by dots for a sibling's child: 'api.http'), got \"root/../http\"",
     );
     expect(() => component({ stopAfter: ['db/replica', 'web.http'] })).not.toThrow();
+  });
+});
+
+/**
+ * Sibling pairs [a, b] (a stops after b) from the seeds, kept only when the edge "a started before
+ * b prepares" closes no cycle with the tree's own order (the same rules as buildSpec).
+ */
+function stopAfterPairs(spec: TreeSpec, seeds: readonly [number, number][]): [number, number][] {
+  const n = spec.nodes.length;
+  const successors: number[][] = Array.from({ length: 2 * n }, () => []);
+  for (const node of spec.nodes) {
+    successors[2 * node.index]!.push(2 * node.index + 1);
+    if (node.parent !== undefined) {
+      successors[2 * node.parent]!.push(2 * node.index);
+      successors[2 * node.index + 1]!.push(2 * node.parent + 1);
+    }
+    for (const provider of node.requires) {
+      const p = spec.nodes[provider]!;
+      successors[p.publishIn === 'prepare' ? 2 * provider : 2 * provider + 1]!.push(2 * node.index);
+    }
+  }
+  const reaches = (from: number, to: number): boolean => {
+    const seen = new Set<number>();
+    for (const stack = [from]; stack.length > 0; ) {
+      const id = stack.pop()!;
+      if (id === to) return true;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      stack.push(...successors[id]!);
+    }
+    return false;
+  };
+  const pairs: [number, number][] = [];
+  for (const [x, y] of seeds) {
+    const a = spec.nodes[x % n]!;
+    if (a.parent === undefined) continue;
+    const siblings = spec.nodes[a.parent]!.children.filter((c) => c !== a.index);
+    if (siblings.length === 0) continue;
+    const b = spec.nodes[siblings[y % siblings.length]!]!;
+    if (pairs.some(([p, q]) => p === a.index && q === b.index)) continue;
+    if (reaches(2 * b.index, 2 * a.index + 1)) continue; // would be a cycle
+    successors[2 * a.index + 1]!.push(2 * b.index);
+    pairs.push([a.index, b.index]);
+  }
+  return pairs;
+}
+
+/** Sets `stopAfter` of the node at `path` in the nested `components:` config. */
+function setStopAfter(config: Record<string, unknown>, spec: TreeSpec, index: number, names: string[]): void {
+  const chain: number[] = [];
+  for (let i: number | undefined = index; i !== undefined && i !== 0; i = spec.nodes[i]!.parent) chain.unshift(i);
+  let at = config;
+  for (const i of chain) {
+    const components = (at.components ??= {}) as Record<string, Record<string, unknown>>;
+    at = components[spec.nodes[i]!.alias] ??= {};
+  }
+  at.stopAfter = names;
+}
+
+describe('stopAfter over random trees', () => {
+  it('starts a component before each sibling it stops after has prepared, and stops it only once that sibling has stopped', async () => {
+    await fc.assert(
+      fc.asyncProperty(treeArb(10), fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 8 }), async (draws, seeds) => {
+        const spec = buildSpec(draws);
+        const log: LogEntry[] = [];
+        const { Root, config } = buildTree(spec, log);
+        const pairs = stopAfterPairs(spec, seeds);
+        const named = new Map<number, string[]>();
+        for (const [a, b] of pairs) named.set(a, [...(named.get(a) ?? []), spec.nodes[b]!.alias]);
+        for (const [a, names] of named) setStopAfter(config, spec, a, names);
+
+        const { graph } = resolveGraph(Root, config);
+        const level = new Map<string, number>();
+        graph.startOrder().forEach((paths, i) => paths.forEach((path) => level.set(path, i)));
+        const app = await bootstrap(Root, config, { logger: silentLogger });
+        await app.stop();
+        const at = (type: LogEntry['type'], path: string): number => log.findIndex((e) => e.type === type && 'path' in e && e.path === path);
+        const stoppedAt = (path: string): number => log.findIndex((e) => e.type === 'teardown' && e.path === path && 'label' in e && e.label === 'prepare');
+        const firstTeardown = (path: string): number => log.findIndex((e) => e.type === 'teardown' && e.path === path);
+        for (const [ai, bi] of pairs) {
+          const a = spec.nodes[ai]!.path;
+          const b = spec.nodes[bi]!.path;
+          expect(graph.node(a).stopAfter).toContain(b);
+          expect(level.get(a)!).toBeLessThan(level.get(b)!);
+          expect(at('start-end', a)).toBeLessThan(at('prepare-begin', b));
+          expect(stoppedAt(b)).toBeGreaterThanOrEqual(0);
+          expect(stoppedAt(b)).toBeLessThan(firstTeardown(a));
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 });
