@@ -1,6 +1,6 @@
 import { DecoratorError } from '../errors';
 import { checkComponentClass } from './decorator-checks';
-import { ownMetadata, type ComponentOptions } from './component-metadata';
+import { markClassDecorated, ownMetadata, type ComponentOptions } from './component-metadata';
 import type { AnyComponentClass, ComponentClassDecorator } from './decorator-types';
 
 /**
@@ -25,5 +25,6 @@ export function component(options: ComponentOptions = {}): ComponentClassDecorat
   return (target: AnyComponentClass): void => {
     checkComponentClass('@component', target);
     Object.assign(ownMetadata(target).options, options);
+    markClassDecorated(target);
   };
 }
