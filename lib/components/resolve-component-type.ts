@@ -50,7 +50,9 @@ export function resolveComponentType(
   try {
     loaded = load(path) as Record<string, unknown>;
   } catch (error) {
-    const typescript = '.ts' in load.extensions ? undefined : typeScriptFile(path);
+    // Node's loader table; a require without one (Jest's) compiles .ts itself.
+    const loaders = (load as { extensions?: object }).extensions;
+    const typescript = loaders === undefined || '.ts' in loaders ? undefined : typeScriptFile(path);
     if (typescript !== undefined) {
       throw new ComponentTypeError(
         `${where}: component type '${type}' is the TypeScript file ${typescript}, and nothing in this process compiles .ts files: ` +

@@ -12,7 +12,7 @@ type ComponentClass = abstract new (...args: never[]) => Component;
 export function unknownConfigTypeMessage(cls: ComponentClass, path: string): string {
   const parameter = firstParameterName(cls);
   const what = parameter === undefined ? "its constructor's first parameter" : `its constructor's parameter '${parameter}'`;
-  const orName = `or name the config class: @component({ config: <the class of ${parameter ?? 'that parameter'}> })`;
+  const orName = `or name the config class: @component({ config: <the class of ${parameter === undefined ? 'that parameter' : `'${parameter}'`}> })`;
   const evidence = metadataOffEvidence(cls);
   if (evidence !== undefined) {
     return (

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
 // The compiler options of the CLI's `.ts` loader, so tests compile code as `asphalt run` does.
 import typescript from './cli/swc-typescript.json';
+import { MissingPeerDependencyError } from '../errors';
 import { findSwc, type SwcCore } from './cli/find-swc';
 
 /** What Jest passes to a transformer (the part used here). */
@@ -16,9 +17,10 @@ let swc: SwcCore | undefined;
 function loadSwc(rootDir: string): SwcCore {
   swc ??= findSwc(rootDir);
   if (swc === undefined) {
-    throw new Error(
+    throw new MissingPeerDependencyError(
       "asphalt-ts/jest-preset compiles TypeScript (and inversify's ESM build) with @swc/core, which is not installed " +
         `in ${rootDir}: run 'npm i -D @swc/core'`,
+      '@swc/core',
     );
   }
   return swc;
