@@ -10,5 +10,6 @@ module.exports = {
   setupFiles: [require.resolve('reflect-metadata')],
   transform: { '^.+\\.(c|m)?(t|j)sx?$': join(__dirname, 'dist', 'lib', 'runner', 'jest-transform.js') },
   transformIgnorePatterns: ['/node_modules/(?!(inversify|@inversifyjs|cbor2|@cto\\.af)/)'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // Tests compiled into dist/ by tsc are not run twice.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/dist/'],
 };
