@@ -29,6 +29,11 @@ export interface ComponentOptions {
   isolated?: boolean;
   /** The config class, for when the constructor's parameter type cannot be read. */
   config?: abstract new (...args: never[]) => object;
+  /**
+   * Components this one stops only after (and so starts before): names relative to its parent,
+   * as in YAML's `components:`, e.g. `['http']` for a sibling, `['api.http']` for a sibling's child.
+   */
+  stopAfter?: readonly string[];
 }
 
 /** Everything the decorators recorded on one class (inherited declarations included). */
@@ -48,6 +53,19 @@ const store = new WeakMap<object, OwnMetadata>();
 /** Merged metadata per class, valid while no decorator has written since (`version`). */
 const merged = new WeakMap<object, { version: number; meta: ComponentMetadata }>();
 let version = 0;
+
+const classDecorated = new WeakSet<object>();
+
+/** Records that `@component` decorated `target`: TypeScript then emits its constructor's parameter types (with emitDecoratorMetadata). */
+export function markClassDecorated(target: object): void {
+  classDecorated.add(target);
+}
+
+/** Whether a class decorator of asphalt-ts (`@component`, `@provides`, class-form `@requires`) decorated `type` itself. */
+export function hasClassDecorator(type: object): boolean {
+  const own = store.get(type);
+  return classDecorated.has(type) || (own !== undefined && (own.provides.length > 0 || own.requires.some((r) => r.property === undefined)));
+}
 
 /** The metadata a decorator writes to (the class's own, not its base's). */
 export function ownMetadata(target: object): OwnMetadata {
