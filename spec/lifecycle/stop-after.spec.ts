@@ -193,7 +193,7 @@ describe('stopAfter during startup', () => {
   it('rolls back a failed startup in the same order', async () => {
     log.length = 0;
     await expect(bootstrap(root({ server: Server, watcher: Watcher, breaks: Breaks }), {}, { logger: silentLogger })).rejects.toThrow(
-      'component root.breaks failed in start: no',
+      'component root.breaks (Breaks) failed in start(): no',
     );
     expect(log).toEqual(['server stopped', 'watcher stopped']);
   });
