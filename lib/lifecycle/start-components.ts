@@ -13,6 +13,8 @@ import type { ComponentRun } from './component-run';
 import type { LifecycleEvent } from './lifecycle-event';
 import type { Logger } from './logger';
 import { renderPendingTree } from './pending-tree';
+import { recordSuspensionSites, SuspensionSites } from './suspension-sites';
+import { describePublish } from './describe-publish';
 
 /** The first failure of a startup: what failed, where, in which phase. */
 interface Failure {
@@ -33,10 +35,13 @@ export class Startup {
   readonly #resolved: ResolvedGraph;
   readonly #events: Signal<LifecycleEvent>;
   readonly #logger: Logger;
+  readonly #debug: boolean;
   readonly #began = performance.now();
   readonly #runOf = new Map<unknown, ComponentRun>();
   #failure: Failure | undefined;
   #watchdogFired = false;
+  /** When each logged wait for a requirement began (only while debug logging is on). */
+  readonly #waitsSince = new Map<Requirement, number>();
   /** Settles when startup fails, so that phases still running are no longer waited for. */
   #failed!: () => void;
   readonly #failedPromise = new Promise<'failed'>((resolve) => (this.#failed = () => resolve('failed')));
@@ -45,6 +50,7 @@ export class Startup {
     this.#resolved = resolved;
     this.#events = events;
     this.#logger = logger;
+    this.#debug = logger.isLevelEnabled?.('debug') !== false;
     const scopes = new Map<string, Context>([['', appContext]]);
     const nodes = [...resolved.graph.nodes.values()];
     resolved.records.forEach((record, i) => {
@@ -52,7 +58,12 @@ export class Startup {
       const inner = record.isolated ? new Context(scope) : undefined;
       if (inner) scopes.set(record.path, inner);
       // The listener runs only once the component publishes, after `run` is assigned.
-      const owner = new ComponentContext(inner ?? scope, record.defaultName, (keys, name) => this.#published(run, keys, name));
+      const owner = new ComponentContext(
+        inner ?? scope,
+        record.defaultName,
+        (keys, name, description, isFactory) => this.#published(run, keys, name, description, isFactory),
+        record.path,
+      );
       const run: ComponentRun = {
         record,
         node: nodes[i]!,
@@ -100,6 +111,7 @@ export class Startup {
       for (const run of this.runs) this.#events.dispatch({ type: 'created', path: run.record.path, component: run.record.typeName });
     }
     let onAbort: (() => void) | undefined;
+    const stopRecording = recordSuspensionSites();
     if (signal) {
       if (signal.aborted) this.#fail(undefined, 'abort', signal.reason);
       onAbort = () => this.#fail(undefined, 'abort', signal.reason);
@@ -108,6 +120,7 @@ export class Startup {
     try {
       return await this.#startRun(this.root);
     } finally {
+      stopRecording();
       if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
   }
@@ -166,11 +179,18 @@ export class Startup {
     run.owner.enterStartPhase();
     this.#enter(run, 'starting');
     node.timings.startStart = run.since;
-    if (!(await this.#phase(run, 'start'))) return false;
+    return (await this.#phase(run, 'start')) && node.state === 'started';
+  }
 
-    const target = run.scope;
+  /**
+   * Called as soon as start() has returned (not after the lifecycle's own awaits), so that the
+   * `started` events come in the order the components finished: a provider's before those of the
+   * consumers it let start.
+   */
+  #started(run: ComponentRun): void {
+    const { record, node } = run;
     let missing: Provision[] | undefined;
-    for (const p of record.provides) if (!hasOwnResource(target, p.key, p.name)) (missing ??= []).push(p);
+    for (const p of record.provides) if (!hasOwnResource(run.scope, p.key, p.name)) (missing ??= []).push(p);
     if (missing !== undefined) {
       const list = missing.map((p) => `${describeKey(p.key)} '${p.name}'`).join(', ');
       this.#fail(
@@ -181,14 +201,13 @@ export class Startup {
             `ctx.addResource(value, { types: [...] }) in prepare() or start(), or remove the declaration`,
         ),
       );
-      return false;
+      return;
     }
     node.timings.startEnd = this.now();
     this.#enter(run, 'started');
     if (this.#events.listenerCount > 0) {
       this.#events.dispatch({ type: 'started', path: record.path, ms: node.timings.startEnd - (node.timings.prepareStart ?? 0) });
     }
-    return true;
   }
 
   /**
@@ -205,24 +224,24 @@ export class Startup {
     let reject!: (error: unknown) => void;
     const arrived = (requirement: Requirement): void => {
       run.unmet!.delete(requirement);
+      if (this.#debug) this.#logArrival(run, requirement);
       if (--pending === 0) resolve();
     };
     for (let i = 0; i < record.requires.length; i++) {
       const provider = providers[i];
       if (provider === undefined) continue;
       const requirement = record.requires[i]!;
-      let announcement: Announcement | undefined;
-      if (requirement.property === undefined) {
-        if (provider === 'context') continue;
-        const from = this.#runOf.get(provider)!;
-        announcement = from.announcements[provider.provides.findIndex((p) => p.key === requirement.key && p.name === requirement.name)]!;
-        if (announcement.published) continue;
-      }
+      if (requirement.property === undefined && provider === 'context') continue;
+      const from = provider === 'context' ? undefined : this.#runOf.get(provider);
+      const announcement = from?.announcements[from.record.provides.findIndex((p) => p.key === requirement.key && p.name === requirement.name)];
+      const waits = announcement !== undefined && !announcement.published;
+      if (requirement.property === undefined && !waits) continue;
       promise ??= new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
       pending++;
       (run.unmet ??= new Set()).add(requirement);
-      if (announcement !== undefined) {
-        announcement.whenSettled((failure) => (failure === undefined ? arrived(requirement) : reject(failure)));
+      if (waits && this.#debug) this.#logWait(run, requirement, from!);
+      if (requirement.property === undefined) {
+        announcement!.whenSettled((failure) => (failure === undefined ? arrived(requirement) : reject(failure)));
       } else {
         // The pending tree shows these waits from `unmet`, not as the component's own waits.
         run.owner.lookupRequirement(requirement.key, requirement.name, requirement.optional).then((value) => {
@@ -241,6 +260,8 @@ export class Startup {
     let failed = false;
     let failure: unknown;
     const method = phase === 'prepare' ? run.record.instance.prepare : run.record.instance.start;
+    const { owner } = run;
+    owner.suspensionSites = new SuspensionSites();
     let promise: Promise<unknown>;
     try {
       promise = Promise.resolve(run.ctx.run(() => method.call(run.record.instance, run.ctx)));
@@ -248,9 +269,14 @@ export class Startup {
       promise = Promise.reject(error);
     }
     const done = promise.then(
-      () => void (settled = true),
+      () => {
+        settled = true;
+        owner.suspensionSites = undefined;
+        if (phase === 'start' && !this.#failure) this.#started(run);
+      },
       (error: unknown) => {
         settled = failed = true;
+        owner.suspensionSites = undefined;
         failure = error;
       },
     );
@@ -272,11 +298,13 @@ export class Startup {
         // Another component failed or startup was aborted: do not wait for this one to finish;
         // the rollback tears down what it registered so far.
         run.timedOut = true;
+        owner.suspensionSites = undefined;
         return false;
       }
       if (outcome === 'timeout') {
         run.timedOut = true;
         const tree = this.pendingTree(run);
+        for (const r of this.runs) r.owner.suspensionSites = undefined;
         this.#fail(
           run,
           'timeout',
@@ -299,8 +327,8 @@ export class Startup {
     return !this.#failure;
   }
 
-  /** Records what a component published and in which phase (for the stop order and readyAt). */
-  #published(run: ComponentRun, keys: readonly ResourceKey<unknown>[], name: string): void {
+  /** Records what a component published and in which phase (for the stop order and readyAt), and logs it. */
+  #published(run: ComponentRun, keys: readonly ResourceKey<unknown>[], name: string, description: string | undefined, isFactory: boolean): void {
     const { record } = run;
     const phase = run.startBegan ? 'start' : 'prepare';
     for (const key of keys) {
@@ -314,17 +342,40 @@ export class Startup {
             `startOrder(), the cycle check and the stop order match what runs`,
         );
       }
-      if (declared === undefined) {
-        this.#logger.debug(
-          { path: record.path, key: describeKey(key), name },
-          `${record.path} published ${describeKey(key)} '${name}' in ${phase}() without declaring it with @provides ` +
-            `(allowed; declare it so that consumers can @requires it and start after it)`,
-        );
-      }
+    }
+    if (this.#debug) {
+      const undeclared = keys.filter((key) => !record.provides.some((p) => p.key === key && p.name === name));
+      this.#logger.debug(
+        { path: record.path, keys: keys.map(describeKey), name, description, factory: isFactory || undefined },
+        describePublish(record.path, keys, name, description, isFactory, phase, undeclared),
+      );
     }
     if (record.provides.length > 0 && record.provides.every((p) => hasOwnResource(run.scope, p.key, p.name))) {
       run.node.timings.readyAt ??= this.now();
     }
+  }
+
+  /** Logs (debug) that a component has to wait for a resource another component has not published yet. */
+  #logWait(run: ComponentRun, requirement: Requirement, from: ComponentRun): void {
+    this.#waitsSince.set(requirement, this.now());
+    this.#logger.debug(
+      { path: run.record.path, key: describeKey(requirement.key), name: requirement.name, from: from.record.path },
+      `${run.record.path} is waiting for ${describeKey(requirement.key)} '${requirement.name}' from ${from.record.path}`,
+    );
+  }
+
+  /** Logs (debug) that a wait logged by {@link #logWait} is over. */
+  #logArrival(run: ComponentRun, requirement: Requirement): void {
+    const since = this.#waitsSince.get(requirement);
+    if (since === undefined) return;
+    this.#waitsSince.delete(requirement);
+    const from = this.#resolved.providers.get(run.record)![run.record.requires.indexOf(requirement)];
+    const ms = this.now() - since;
+    this.#logger.debug(
+      { path: run.record.path, key: describeKey(requirement.key), name: requirement.name, ms: Math.round(ms) },
+      `${run.record.path} got ${describeKey(requirement.key)} '${requirement.name}'` +
+        `${from !== undefined && from !== 'context' ? ` from ${from.path}` : ''} after waiting ${ms.toFixed(1)} ms`,
+    );
   }
 
   #watchdog(run: ComponentRun): void {
