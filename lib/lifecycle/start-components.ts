@@ -224,7 +224,8 @@ export class Startup {
     let reject!: (error: unknown) => void;
     const arrived = (requirement: Requirement): void => {
       run.unmet!.delete(requirement);
-      if (this.#debug) this.#logArrival(run, requirement);
+      // After the provider's own "published" line, which comes once its addResource() returns.
+      if (this.#debug) queueMicrotask(() => this.#logArrival(run, requirement));
       if (--pending === 0) resolve();
     };
     for (let i = 0; i < record.requires.length; i++) {
