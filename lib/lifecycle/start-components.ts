@@ -1,4 +1,3 @@
-import type { Announcement } from '../context/announcement';
 import { Context } from '../context/context';
 import { announce, hasOwnResource } from '../context/context-chain';
 import { ComponentStartError, ResourceUnavailableError, StartupTimeoutError } from '../errors';

@@ -35,14 +35,18 @@ function firstLine(message: string): string {
   return end === -1 ? message : message.slice(0, end);
 }
 
-/** The `at ...` lines of the error's stack, trimmed. */
+/** The `at ...` lines of the error's stack (after its message, which may hold such lines too), trimmed. */
 function framesOf(error: Error): string[] {
-  return (error.stack ?? '')
+  const stack = error.stack ?? '';
+  const end = error.message === '' ? -1 : stack.indexOf(error.message);
+  return (end === -1 ? stack : stack.slice(end + error.message.length))
     .split('\n')
     .filter((line) => /^\s+at /.test(line))
     .map((line) => line.trim());
 }
 
+/** A frame of Node, of the core, or without a file (`Promise.all (index 0)`). */
 function isCoreFrame(frame: string): boolean {
-  return frame.includes('(node:') || frame.startsWith('at node:') || coreDirs.some((dir) => frame.includes(dir));
+  if (frame.includes('(node:') || frame.startsWith('at node:') || coreDirs.some((dir) => frame.includes(dir))) return true;
+  return !/[(\s]\/|[(\s][A-Za-z]:\\|file:\/\//.test(frame);
 }

@@ -116,7 +116,7 @@ describe('startup logging', () => {
         this.addComponent('greeting', Greeting);
       }
       override async prepare(ctx: Context) {
-        ctx.addResource('x', { types: [Num] });
+        ctx.addResource(7, { types: [Num] });
       }
     }
     const lines: Line[] = [];
