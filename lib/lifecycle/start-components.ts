@@ -13,7 +13,7 @@ import type { LifecycleEvent } from './lifecycle-event';
 import type { Logger } from './logger';
 import { renderPendingTree } from './pending-tree';
 import { recordSuspensionSites, SuspensionSites } from './suspension-sites';
-import { describePublish } from './describe-publish';
+import { StartupLog } from './startup-log';
 
 /** The first failure of a startup: what failed, where, in which phase. */
 interface Failure {
@@ -33,14 +33,11 @@ export class Startup {
   readonly root: ComponentRun;
   readonly #resolved: ResolvedGraph;
   readonly #events: Signal<LifecycleEvent>;
-  readonly #logger: Logger;
-  readonly #debug: boolean;
+  readonly #log: StartupLog;
   readonly #began = performance.now();
   readonly #runOf = new Map<unknown, ComponentRun>();
   #failure: Failure | undefined;
   #watchdogFired = false;
-  /** When each logged wait for a requirement began (only while debug logging is on). */
-  readonly #waitsSince = new Map<Requirement, number>();
   /** Settles when startup fails, so that phases still running are no longer waited for. */
   #failed!: () => void;
   readonly #failedPromise = new Promise<'failed'>((resolve) => (this.#failed = () => resolve('failed')));
@@ -48,8 +45,7 @@ export class Startup {
   constructor(resolved: ResolvedGraph, appContext: Context, events: Signal<LifecycleEvent>, logger: Logger) {
     this.#resolved = resolved;
     this.#events = events;
-    this.#logger = logger;
-    this.#debug = logger.isLevelEnabled?.('debug') !== false;
+    this.#log = new StartupLog(logger, () => this.now());
     const scopes = new Map<string, Context>([['', appContext]]);
     const nodes = [...resolved.graph.nodes.values()];
     resolved.records.forEach((record, i) => {
@@ -223,8 +219,10 @@ export class Startup {
     let reject!: (error: unknown) => void;
     const arrived = (requirement: Requirement): void => {
       run.unmet!.delete(requirement);
-      // After the provider's own "published" line, which comes once its addResource() returns.
-      if (this.#debug) queueMicrotask(() => this.#logArrival(run, requirement));
+      if (this.#log.debug) {
+        const from = providers[record.requires.indexOf(requirement)];
+        this.#log.waitEnds(run, requirement, from === undefined || from === 'context' ? undefined : from.path);
+      }
       if (--pending === 0) resolve();
     };
     for (let i = 0; i < record.requires.length; i++) {
@@ -239,7 +237,7 @@ export class Startup {
       promise ??= new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
       pending++;
       (run.unmet ??= new Set()).add(requirement);
-      if (waits && this.#debug) this.#logWait(run, requirement, from!);
+      if (waits) this.#log.waitBegins(run, requirement, from!);
       if (requirement.property === undefined) {
         announcement!.whenSettled((failure) => (failure === undefined ? arrived(requirement) : reject(failure)));
       } else {
@@ -329,63 +327,18 @@ export class Startup {
 
   /** Records what a component published and in which phase (for the stop order and readyAt), and logs it. */
   #published(run: ComponentRun, keys: readonly ResourceKey<unknown>[], name: string, description: string | undefined, isFactory: boolean): void {
+    if (!run.startBegan) for (const key of keys) (run.publishedInPrepare ??= new Set()).add(serviceId(key, name));
+    this.#log.published(run, keys, name, description, isFactory);
     const { record } = run;
-    const phase = run.startBegan ? 'start' : 'prepare';
-    for (const key of keys) {
-      if (phase === 'prepare') (run.publishedInPrepare ??= new Set()).add(serviceId(key, name));
-      const declared = record.provides.find((p) => p.key === key && p.name === name);
-      if (declared?.phase === 'prepare' && phase === 'start') {
-        this.#logger.warn(
-          { path: record.path, key: describeKey(key), name },
-          `${record.path} published ${describeKey(key)} '${name}' in start(), but the graph ordered its consumers after its ` +
-            `prepare() (it overrides prepare()); declare @provides(${describeKey(key)}, { phase: 'start' }) so that ` +
-            `startOrder(), the cycle check and the stop order match what runs`,
-        );
-      }
-    }
-    if (this.#debug) {
-      const undeclared = keys.filter((key) => !record.provides.some((p) => p.key === key && p.name === name));
-      this.#logger.debug(
-        { path: record.path, keys: keys.map(describeKey), name, description, factory: isFactory || undefined },
-        describePublish(record.path, keys, name, description, isFactory, phase, undeclared),
-      );
-    }
     if (record.provides.length > 0 && record.provides.every((p) => hasOwnResource(run.scope, p.key, p.name))) {
       run.node.timings.readyAt ??= this.now();
     }
   }
 
-  /** Logs (debug) that a component has to wait for a resource another component has not published yet. */
-  #logWait(run: ComponentRun, requirement: Requirement, from: ComponentRun): void {
-    this.#waitsSince.set(requirement, this.now());
-    this.#logger.debug(
-      { path: run.record.path, key: describeKey(requirement.key), name: requirement.name, from: from.record.path },
-      `${run.record.path} is waiting for ${describeKey(requirement.key)} '${requirement.name}' from ${from.record.path}`,
-    );
-  }
-
-  /** Logs (debug) that a wait logged by {@link #logWait} is over. */
-  #logArrival(run: ComponentRun, requirement: Requirement): void {
-    const since = this.#waitsSince.get(requirement);
-    if (since === undefined) return;
-    this.#waitsSince.delete(requirement);
-    const from = this.#resolved.providers.get(run.record)![run.record.requires.indexOf(requirement)];
-    const ms = this.now() - since;
-    this.#logger.debug(
-      { path: run.record.path, key: describeKey(requirement.key), name: requirement.name, ms: Math.round(ms) },
-      `${run.record.path} got ${describeKey(requirement.key)} '${requirement.name}'` +
-        `${from !== undefined && from !== 'context' ? ` from ${from.path}` : ''} after waiting ${ms.toFixed(1)} ms`,
-    );
-  }
-
   #watchdog(run: ComponentRun): void {
     if (this.#watchdogFired || this.#failure) return;
     this.#watchdogFired = true;
-    this.#logger.warn(
-      { path: run.record.path },
-      `startup is slow: ${run.record.path} has used half of its start timeout (${run.record.startTimeout} ms). ` +
-        `Components still starting:\n${this.pendingTree()}`,
-    );
+    this.#log.slow(run, this.pendingTree());
   }
 
   #enter(run: ComponentRun, state: ComponentRun['node']['state']): void {
