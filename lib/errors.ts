@@ -144,6 +144,24 @@ export class DependencyCycleError extends AsphaltError {
   }
 }
 
+/**
+ * A component's `stopAfter` cannot be used: it names no component (relative to the component's
+ * parent), the component itself, one of its descendants, or is set on the root (which has no
+ * siblings). A `stopAfter` that contradicts the dependency order is a `DependencyCycleError`.
+ */
+export class StopAfterError extends AsphaltError {
+  static override readonly code = 'ASPHALT_STOP_AFTER';
+  constructor(
+    message: string,
+    /** Path of the component whose `stopAfter` it is. */
+    readonly path: string,
+    /** The name as written in `stopAfter`. */
+    readonly target: string,
+  ) {
+    super(message);
+  }
+}
+
 /** A component requires a resource that no component (or the context) provides in its scope. */
 export class MissingProviderError extends AsphaltError {
   static override readonly code = 'ASPHALT_MISSING_PROVIDER';

@@ -14,6 +14,7 @@ export {
   GraphError,
   MissingProviderError,
   StartupTimeoutError,
+  StopAfterError,
   ContextStateError,
   InvalidResourceError,
   InvalidArgumentError,

@@ -29,6 +29,11 @@ export interface ComponentOptions {
   isolated?: boolean;
   /** The config class, for when the constructor's parameter type cannot be read. */
   config?: abstract new (...args: never[]) => object;
+  /**
+   * Components this one stops only after (and so starts before): names relative to its parent,
+   * as in YAML's `components:`, e.g. `['http']` for a sibling, `['api.http']` for a sibling's child.
+   */
+  stopAfter?: readonly string[];
 }
 
 /** Everything the decorators recorded on one class (inherited declarations included). */

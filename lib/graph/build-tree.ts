@@ -2,6 +2,7 @@ import { Component, constructComponent, type ComponentType } from '../components
 import { componentMetadata, type NameSpec } from '../components/component-metadata';
 import { configClassOf } from '../components/config-class-of';
 import { childDeclarations } from '../components/internal';
+import { stopAfterProblem } from '../components/stop-after-names';
 import { resolveComponentType } from '../components/resolve-component-type';
 import { validateConfig } from '../config/validate-config';
 import { deepMerge } from '../util/deep-merge';
@@ -21,8 +22,11 @@ type PlainConfig = Record<string, unknown>;
 /** The options of a component given none (shared: never written to). */
 const noConfig: PlainConfig = Object.freeze({});
 
+/** The `stopAfter` of a component that sets none (shared: never written to). */
+const noStopAfter: { names: readonly string[]; origin: string } = Object.freeze({ names: Object.freeze([]), origin: '' });
+
 /** Keys of a component's config that belong to asphalt-ts, not to the component's config class. */
-const FRAMEWORK_KEYS = new Set(['type', 'components', 'startTimeout', 'stopTimeout', 'isolated']);
+const FRAMEWORK_KEYS = new Set(['type', 'components', 'startTimeout', 'stopTimeout', 'isolated', 'stopAfter']);
 
 /** One instantiated component, with everything resolved from its declarations and config. */
 export interface ComponentRecord {
@@ -42,6 +46,10 @@ export interface ComponentRecord {
   readonly isolated: boolean;
   /** Whether the class overrides `prepare()` (so it can publish before its children start). */
   readonly hasPrepare: boolean;
+  /** The components it stops only after, as named (relative to its parent); resolved by resolveGraph. */
+  readonly stopAfter: readonly string[];
+  /** Where `stopAfter` was set, for messages: `@component of Notifier` or its config path and source. */
+  readonly stopAfterOrigin: string;
 }
 
 /** Options of {@link buildTree}. */
@@ -161,6 +169,7 @@ function instantiate(type: ComponentType, plain: PlainConfig, place: Place): Com
   if (typeof isolatedValue !== 'boolean') {
     report(problems, path, new ConfigError([{ path: join(configPath, 'isolated'), message: 'expected true or false' }]));
   }
+  const stopAfter = stopAfterOption(plain, meta.options.stopAfter, cls, place);
   const provides: Provision[] = [];
   const overridesPrepare = instance.prepare !== Component.prototype.prepare;
   for (const p of meta.provides) {
@@ -193,6 +202,8 @@ function instantiate(type: ComponentType, plain: PlainConfig, place: Place): Com
     stopTimeout,
     isolated: isolatedValue === true,
     hasPrepare: overridesPrepare,
+    stopAfter: stopAfter.names,
+    stopAfterOrigin: stopAfter.origin,
   };
 
   for (const child of plain.components === undefined && instance[childDeclarations]().length === 0 ? [] : childrenOf(instance, plain, place)) {
@@ -296,6 +307,22 @@ function numberOption(plain: PlainConfig, key: string, fallback: number, place: 
     ]),
   );
   return fallback;
+}
+
+/** `stopAfter` from config (which replaces the decorator's list) or from `@component`. */
+function stopAfterOption(plain: PlainConfig, declared: readonly string[] | undefined, cls: ComponentClass, place: Place): { names: readonly string[]; origin: string } {
+  const value = plain.stopAfter;
+  if (value === undefined) {
+    return declared === undefined || declared.length === 0 ? noStopAfter : { names: declared, origin: `@component({ stopAfter }) of ${cls.name}` };
+  }
+  const path = join(place.configPath, 'stopAfter');
+  const source = place.options.sources?.(path);
+  const problem = stopAfterProblem(value);
+  if (problem !== undefined) {
+    report(place.problems, place.path, new ConfigError([{ path, message: problem, source }]));
+    return { names: [], origin: path };
+  }
+  return { names: value as string[], origin: source === undefined ? path : `${path} at ${source}` };
 }
 
 interface ChildSpec {

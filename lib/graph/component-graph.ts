@@ -24,6 +24,8 @@ export interface GraphNodeJSON {
   scope: string;
   parent: string | null;
   children: string[];
+  /** The components it stops only after (and starts before): its resolved `stopAfter`. */
+  stopAfter: string[];
   provides: { key: string; name: string }[];
   requires: { key: string; name: string; optional: boolean }[];
   timings: ComponentTimings;
@@ -69,6 +71,8 @@ export class ComponentGraph {
   #edgesOutIndex: Map<string, GraphEdge[]> | undefined;
   #providersIndex: Map<ResourceKey<unknown>, Map<string, GraphNode[]>> | undefined;
   #levels: Map<string, number> | undefined;
+  /** For each component, those whose `stopAfter` names it (it prepares after they started). */
+  #startsAfterIndex: Map<string, string[]> | undefined;
   #phases: PhaseGraph | undefined;
 
   constructor(nodes: readonly GraphNode[], edges: readonly GraphEdge[]) {
@@ -83,6 +87,7 @@ export class ComponentGraph {
     this.root = nodes[0]!;
     for (const node of nodes) {
       for (const child of node.children) this.#known(child, `child of '${node.path}'`);
+      if (node.stopAfter !== undefined) for (const after of node.stopAfter) this.#known(after, `stopAfter of '${node.path}'`);
     }
     for (const edge of this.edges) {
       this.#known(edge.provider, 'edge provider');
@@ -172,8 +177,9 @@ export class ComponentGraph {
   /**
    * Start levels: a component comes after every provider it requires (after the provider's
    * `prepare()` when the edge says it publishes there, else after its `start()`) and after all its
-   * children (its `start()` runs once they have started). Level 0 holds the components with
-   * neither; each level is in tree pre-order. The same graph of prepare/start steps decides the
+   * children (its `start()` runs once they have started), and after each component whose
+   * `stopAfter` names it (so that one is up for its whole run). Level 0 holds the components with
+   * none of these; each level is in tree pre-order. The same graph of prepare/start steps decides the
    * cycle check, the critical path and the stop order. Throws `DependencyCycleError` on a cycle.
    */
   startOrder(): string[][] {
@@ -219,6 +225,7 @@ export class ComponentGraph {
         scope: node.scope,
         parent: node.parent ?? null,
         children: [...node.children],
+        stopAfter: [...(node.stopAfter ?? [])],
         provides: node.provides.map(({ key, name }) => ({ key: describeKey(key), name })),
         requires: node.requires.map(({ key, name, optional }) => ({ key: describeKey(key), name, optional })),
         timings: { ...node.timings },
@@ -250,6 +257,20 @@ export class ComponentGraph {
 
   #distinct(paths: readonly string[]): GraphNode[] {
     return [...new Set(paths)].map((path) => this.nodes.get(path)!);
+  }
+
+  get #startsAfter(): Map<string, string[]> {
+    if (this.#startsAfterIndex === undefined) {
+      this.#startsAfterIndex = new Map();
+      for (const node of this.nodes.values()) {
+        for (const after of node.stopAfter ?? []) {
+          const list = this.#startsAfterIndex.get(after);
+          if (list === undefined) this.#startsAfterIndex.set(after, [node.path]);
+          else list.push(node.path);
+        }
+      }
+    }
+    return this.#startsAfterIndex;
   }
 
   get #span(): Map<string, { first: number; last: number }> {
@@ -340,6 +361,7 @@ export class ComponentGraph {
     const candidates = [
       ...this.#providersBefore(node.path).map((path) => ({ path, by: prepareStart ?? startStart ?? startEnd, provider: true })),
       ...node.children.map((path) => ({ path, by: startStart ?? startEnd, provider: false })),
+      ...(this.#startsAfter.get(node.path) ?? []).map((path) => ({ path, by: prepareStart ?? startStart ?? startEnd, provider: false })),
     ].flatMap(({ path, by, provider }) => {
       const timings = this.nodes.get(path)!.timings;
       const end = provider ? (timings.readyAt ?? timings.startEnd) : timings.startEnd;

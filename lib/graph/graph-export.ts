@@ -18,7 +18,8 @@ const stateColours: Readonly<Record<ComponentState, string | undefined>> = {
 /**
  * Draws the graph as a Mermaid `flowchart LR`. Every arrow points in start order: a solid arrow
  * from provider to consumer, labelled `Key 'name'` (with `(optional)` when the requirement is), and
- * a dotted arrow `-.->` from each child to its parent (the parent's `start()` runs after it). Each
+ * a dotted arrow `-.->` from each child to its parent (the parent's `start()` runs after it), and a
+ * dotted arrow labelled `stops after` from a component to each one its `stopAfter` names. Each
  * isolated component is a subgraph holding itself and its subtree, nested as the tree is. Node
  * ids are the paths with every character outside `[A-Za-z0-9_]` replaced by `_` (and a suffix if
  * that collides); labels are `alias<br/>Type`. Nodes in a state other than `created` are coloured
@@ -44,6 +45,9 @@ export function toMermaid(graph: ComponentGraph): string {
       lines.push(`  ${ids.get(node.path)} -.-> ${ids.get(node.parent)}`);
     }
   }
+  for (const node of graph.nodes.values()) {
+    for (const after of node.stopAfter ?? []) lines.push(`  ${ids.get(node.path)} -.->|"stops after"| ${ids.get(after)}`);
+  }
   for (const [state, nodes] of byState(graph)) {
     const className = state.replace(/ /g, '_');
     lines.push(`  classDef ${className} fill:${stateColours[state]}`);
@@ -55,8 +59,9 @@ export function toMermaid(graph: ComponentGraph): string {
 /**
  * Draws the graph as a Graphviz `digraph asphalt` (`rankdir=LR`), the same picture as
  * {@link toMermaid}: provider -> consumer edges labelled `Key 'name'` (dashed when optional),
- * dotted child -> parent edges, a `cluster` subgraph per isolated component, and a fill colour per
- * state other than `created`. Node ids are the quoted paths. Output is deterministic.
+ * dotted child -> parent edges, dotted `stops after` edges, a `cluster` subgraph per isolated
+ * component, and a fill colour per state other than `created`. Node ids are the quoted paths.
+ * Output is deterministic.
  *
  * @example
  * execFileSync('dot', ['-Tsvg', '-o', 'graph.svg'], { input: toDot(app.graph) });
@@ -83,6 +88,9 @@ export function toDot(graph: ComponentGraph): string {
     if (node.parent !== undefined && graph.nodes.has(node.parent)) {
       lines.push(`  ${dotString(node.path)} -> ${dotString(node.parent)} [style=dotted, arrowhead=empty];`);
     }
+  }
+  for (const node of graph.nodes.values()) {
+    for (const after of node.stopAfter ?? []) lines.push(`  ${dotString(node.path)} -> ${dotString(after)} [label="stops after", style=dotted];`);
   }
   lines.push('}');
   return `${lines.join('\n')}\n`;

@@ -62,6 +62,11 @@ export interface GraphNode {
   readonly isolated: boolean;
   /** The path of the isolated component whose scope this component publishes into; '' for the root scope. */
   readonly scope: string;
+  /**
+   * Paths of the components it stops only after (its `stopAfter`, resolved): it starts before each
+   * of them prepares, and begins stopping once each has stopped.
+   */
+  readonly stopAfter?: readonly string[];
   state: ComponentState;
   readonly timings: ComponentTimings;
 }

@@ -9,7 +9,7 @@ export const phaseGraph = Symbol('asphalt.phaseGraph');
 export type Phase = 'prepare' | 'start';
 
 /** Why one step waits for another. */
-export type PhaseEdgeKind = 'own' | 'parent-prepared' | 'child-started' | 'requires';
+export type PhaseEdgeKind = 'own' | 'parent-prepared' | 'child-started' | 'requires' | 'stops-after';
 
 /** A cycle of steps: the components on it, in order, and the reason of each step. */
 export interface PhaseCycle {
@@ -22,8 +22,10 @@ export interface PhaseCycle {
  * per component, `P` (its `prepare()` done) and `S` (its `start()` done), and an edge with its
  * reason for each rule: a component prepares after its parent prepared and after each provider
  * published what it requires (in the provider's `prepare()` when the edge says so, else its
- * `start()`); it starts after it prepared and after its children started. The cycle check,
- * `startOrder`, `criticalPath` and the stop order (its mirror) all read it. Internal.
+ * `start()`); it starts after it prepared and after its children started; a component that
+ * another one `stopAfter`s prepares only after that one started (`S` of it before `P`), so that,
+ * mirrored, it has stopped before the other begins to stop. The cycle check, `startOrder`,
+ * `criticalPath` and the stop order (its mirror) all read it. Internal.
  */
 export class PhaseGraph {
   readonly #nodes: readonly GraphNode[];
@@ -59,6 +61,9 @@ export class PhaseGraph {
         link(2 * i, 2 * c, 'parent-prepared');
         link(2 * c + 1, 2 * i + 1, 'child-started');
       }
+    });
+    nodes.forEach((node, i) => {
+      if (node.stopAfter !== undefined) for (const after of node.stopAfter) link(2 * i + 1, 2 * this.#index.get(after)!, 'stops-after');
     });
     edges.forEach((edge, e) => {
       const p = this.#index.get(edge.provider)!;
@@ -99,7 +104,7 @@ export class PhaseGraph {
       seen++;
       for (let j = this.#first[v]!; j < this.#first[v + 1]!; j++) {
         const w = this.#targets[j]!;
-        const weight = KINDS[this.#kinds[j]!] === 'requires' || KINDS[this.#kinds[j]!] === 'child-started' ? 1 : 0;
+        const weight = KINDS[this.#kinds[j]!] === 'own' || KINDS[this.#kinds[j]!] === 'parent-prepared' ? 0 : 1;
         if (depth[v]! + weight > depth[w]!) depth[w] = depth[v]! + weight;
         if (--indegree[w]! === 0) queue.push(w);
       }
@@ -182,6 +187,8 @@ export class PhaseGraph {
           return `${b} prepares after its parent ${a} has prepared`;
         case 'child-started':
           return `${b} starts after its child ${a} has started`;
+        case 'stops-after':
+          return `${a} stops after ${b} (its stopAfter), so it starts before ${b} prepares`;
         case 'requires': {
           const edge = this.#edges[this.#edgeOf[j]!]!;
           const what = `${describeKey(edge.resource.key)} '${edge.resource.name}'`;
@@ -213,4 +220,4 @@ export class PhaseGraph {
   }
 }
 
-const KINDS: readonly PhaseEdgeKind[] = ['own', 'parent-prepared', 'child-started', 'requires'];
+const KINDS: readonly PhaseEdgeKind[] = ['own', 'parent-prepared', 'child-started', 'requires', 'stops-after'];

@@ -9,12 +9,14 @@ import {
   DependencyCycleError,
   GraphError,
   MissingProviderError,
+  StopAfterError,
 } from '../errors';
 import { describeKey } from '../resources/resource-key';
 import { closestMatch, editDistance } from '../util/closest-match';
 import { serviceId } from '../resources/service-id';
 import { buildTree, componentOfProblem, type BuildTreeOptions, type ComponentRecord } from './build-tree';
 import { ComponentGraph } from './component-graph';
+import { resolveStopAfter } from './resolve-stop-after';
 import { phaseGraph } from './phase-graph';
 import type { GraphEdge, GraphNode, Requirement } from './graph-types';
 
@@ -163,6 +165,9 @@ export function resolveGraph(root: ComponentType, config?: unknown, options: Res
     return undefined;
   }
 
+  const stopProblems: StopAfterError[] = [];
+  const stopAfter = resolveStopAfter(records, stopProblems);
+  problems.push(...stopProblems);
   const nodes: GraphNode[] = records.map((record) => ({
     path: record.path,
     alias: record.alias,
@@ -173,6 +178,7 @@ export function resolveGraph(root: ComponentType, config?: unknown, options: Res
     children: record.children.length === 0 ? noChildren : record.children.map((c) => c.path),
     isolated: record.isolated,
     scope: enclosing.get(record)!,
+    stopAfter: stopAfter.get(record),
     state: 'created',
     timings: {},
   }));
@@ -228,5 +234,6 @@ export function problemComponent(problem: AsphaltError): string | undefined {
   if (problem instanceof MissingProviderError) return problem.consumer;
   if (problem instanceof AmbiguousProviderError) return problem.providers[0];
   if (problem instanceof DependencyCycleError) return problem.cycle[0];
+  if (problem instanceof StopAfterError) return problem.path;
   return componentOfProblem(problem);
 }

@@ -29,6 +29,8 @@ export interface ComponentRun {
   prepareBegan: boolean;
   startBegan: boolean;
   timedOut: boolean;
+  /** The components whose `stopAfter` names this one: it prepares only once they have started. */
+  startsAfter: ComponentRun[] | undefined;
   /** Service ids of what it published in prepare() (the rest came from start()), for the stop order. */
   publishedInPrepare: Set<symbol> | undefined;
 }

@@ -56,6 +56,9 @@ function describe(run: ComponentRun, now: number, providers: ReadonlyMap<unknown
       const from = provider === undefined ? 'no provider' : provider === 'context' ? 'the context' : provider.path;
       return `${describeKey(requirement.key)} '${requirement.name}' (from ${from})`;
     });
+    for (const other of run.startsAfter ?? []) {
+      if (other.node.state !== 'started') waits.push(`${other.record.path} to start (it stops after ${record.path})`);
+    }
     return `${head}] for ${waits.join(', ') || 'nothing (about to prepare)'}`;
   }
   if (node.state === 'preparing' || node.state === 'starting') {

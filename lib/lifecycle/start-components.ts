@@ -38,6 +38,8 @@ export class Startup {
   readonly #runOf = new Map<unknown, ComponentRun>();
   #failure: Failure | undefined;
   #watchdogFired = false;
+  /** Called when a component has started, for those that prepare only after it (`stopAfter`). */
+  readonly #onStarted = new Map<ComponentRun, (() => void)[]>();
   /** Settles when startup fails, so that phases still running are no longer waited for. */
   #failed!: () => void;
   readonly #failedPromise = new Promise<'failed'>((resolve) => (this.#failed = () => resolve('failed')));
@@ -75,6 +77,7 @@ export class Startup {
         prepareBegan: false,
         startBegan: false,
         timedOut: false,
+        startsAfter: undefined,
         publishedInPrepare: undefined,
       };
       labelContext(run.ctx, record.path);
@@ -83,6 +86,7 @@ export class Startup {
       this.runs.push(run);
     });
     this.root = this.runs[0]!;
+    this.#linkStopAfter();
     for (const run of this.runs) {
       if (run.inner) this.#forwardExports(run);
       for (const p of run.record.provides) {
@@ -156,7 +160,7 @@ export class Startup {
         return false;
       }
     }
-    if (this.#failure) return false;
+    if (this.#failure || (run.startsAfter !== undefined && !(await this.#othersStarted(run)))) return false;
 
     run.prepareBegan = true;
     this.#enter(run, 'preparing');
@@ -200,6 +204,7 @@ export class Startup {
     }
     node.timings.startEnd = this.now();
     this.#enter(run, 'started');
+    if (this.#onStarted.size > 0) for (const resolve of this.#onStarted.get(run) ?? []) resolve();
     if (this.#events.listenerCount > 0) {
       this.#events.dispatch({ type: 'started', path: record.path, ms: node.timings.startEnd - (node.timings.prepareStart ?? 0) });
     }
@@ -333,6 +338,34 @@ export class Startup {
     if (record.provides.length > 0 && record.provides.every((p) => hasOwnResource(run.scope, p.key, p.name))) {
       run.node.timings.readyAt ??= this.now();
     }
+  }
+
+  /** `startsAfter` of each component that another one's `stopAfter` names. */
+  #linkStopAfter(): void {
+    let byPath: Map<string, ComponentRun> | undefined;
+    for (const run of this.runs) {
+      if (run.node.stopAfter === undefined) continue;
+      for (const path of run.node.stopAfter) {
+        byPath ??= new Map(this.runs.map((r) => [r.record.path, r]));
+        (byPath.get(path)!.startsAfter ??= []).push(run);
+      }
+    }
+  }
+
+  /** Waits until the components whose `stopAfter` names `run` have started; false on a failure. */
+  async #othersStarted(run: ComponentRun): Promise<boolean> {
+    const pending = run.startsAfter!.filter((other) => other.node.state !== 'started');
+    if (pending.length === 0) return true;
+    const started = pending.map(
+      (other) =>
+        new Promise<void>((resolve) => {
+          const list = this.#onStarted.get(other);
+          if (list === undefined) this.#onStarted.set(other, [resolve]);
+          else list.push(resolve);
+        }),
+    );
+    await Promise.race([Promise.all(started), this.#failedPromise]);
+    return !this.#failure;
   }
 
   #watchdog(run: ComponentRun): void {

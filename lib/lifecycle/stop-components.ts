@@ -30,8 +30,9 @@ interface StopStep {
 /**
  * Stops the components that began starting, mirroring the start: a component's start-phase
  * teardown runs before its children stop and its prepare-phase teardown after them, and a
- * component stops only after every component that requires something from it. Independent steps
- * run concurrently; each is bounded by the component's stop timeout. Returns every failure.
+ * component stops only after every component that requires something from it, and a component
+ * with `stopAfter` only once those it names have stopped (every edge of the phase graph, mirrored).
+ * Independent steps run concurrently; each is bounded by the component's stop timeout. Returns every failure.
  * Internal.
  */
 export async function stopComponents(

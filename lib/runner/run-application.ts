@@ -32,9 +32,10 @@ type HandledSignal = keyof typeof signalCodes;
  * Starts the application, runs it until it ends (a `CLIApplicationComponent`'s `run()` returns)
  * or until SIGINT/SIGTERM, stops it, and resolves with the exit code: 0 after a clean run and
  * stop, 1 for a startup failure or a failure in `run()` or stop, `run()`'s own code (0-127). A
- * signal during startup aborts it cleanly. A second signal, or the shutdown deadline passing,
- * forces the process out (130 for SIGINT, 143 for SIGTERM), naming the components that had not
- * stopped.
+ * signal during startup aborts it and rolls back what had started: 0 when that rollback is clean
+ * (as for a signal once started), 1 when a component failed to stop. A second signal, or the
+ * shutdown deadline passing, forces the process out (130 for SIGINT, 143 for SIGTERM), naming the
+ * components that had not stopped.
  *
  * @example
  * process.exitCode = await runApplication(App, config, { logLevel: 'debug' });
@@ -85,9 +86,17 @@ export async function runApplication(root: ComponentType, config?: unknown, opti
     try {
       app = await bootstrap(root, config, { ...options, logger, events, signal: startup.signal });
     } catch (error) {
-      if (received !== undefined) {
-        logger.info({}, `startup aborted by ${received}; everything that had started was stopped`);
-        return 0;
+      if (received !== undefined && error instanceof ComponentStartError && error.phase === 'abort') {
+        // Like a stop after a signal once started: 0 when everything stopped cleanly, 1 when not.
+        if (error.rollbackError === undefined) {
+          logger.info({}, `startup aborted by ${received}; everything that had started was stopped`);
+          return 0;
+        }
+        logger.error(
+          { signal: received },
+          `startup aborted by ${received}, but stopping what had started failed (logged above); exiting with 1`,
+        );
+        return 1;
       }
       logger.error(startupFailureFields(error), error instanceof Error ? error.message : String(error));
       return 1;

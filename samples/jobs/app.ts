@@ -25,7 +25,7 @@ export class JobsApp extends CLIApplicationComponent {
     const worker = await ctx.getResource(QueueWorker);
     const scheduler = await ctx.getResource(Scheduler);
     const completed = new Map<string, unknown>();
-    worker.events.connect((event) => {
+    const disconnectWorker = worker.events.connect((event) => {
       if (event.type !== 'completed') return;
       completed.set(event.id, event.result);
       const result = event.result as { month?: string; checksum?: string; onWorkerThread?: boolean } | string;
@@ -33,7 +33,13 @@ export class JobsApp extends CLIApplicationComponent {
       else console.log(`completed ${event.name} ${result.month}: checksum ${result.checksum}, on a worker thread: ${result.onWorkerThread}`);
     });
     let digests = 0;
-    scheduler.events.connect((event) => event.type === 'succeeded' && event.schedule === 'demo-digest' && digests++);
+    let digestsRunning = 0;
+    scheduler.events.connect((event) => {
+      if (event.schedule !== 'demo-digest') return;
+      if (event.type === 'submitted') digestsRunning++;
+      else if (event.type === 'succeeded' || event.type === 'failed') digestsRunning--;
+      if (event.type === 'succeeded') digests++;
+    });
     const ids = [
       await reports.add(RenderReport, { month: '2026-10', lines: 20 }),
       await reports.add(RenderReport, { month: '2026-11', lines: 20 }, { priority: 1 }),
@@ -42,6 +48,11 @@ export class JobsApp extends CLIApplicationComponent {
     while (ids.some((id) => !completed.has(id)) || digests < this.config.digests || completed.size < ids.length + this.config.digests) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    // The demo schedule would go on firing while the application stops: remove it, let a run in
+    // flight finish, and stop listening, so that the last line printed is the summary.
+    scheduler.remove('demo-digest');
+    while (digestsRunning > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    disconnectWorker();
     for (const schedule of scheduler.list(2)) {
       if (schedule.id === 'nightly-digest') console.log(`schedule ${schedule.id} (${schedule.trigger}): next ${schedule.next.map((d) => d.toISOString()).join(', ')}`);
     }

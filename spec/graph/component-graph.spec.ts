@@ -200,6 +200,7 @@ describe('ComponentGraph', () => {
       scope: '',
       parent: 'app',
       children: [],
+      stopAfter: [],
       provides: [],
       requires: [
         { key: 'Mailer', name: 'default', optional: false },

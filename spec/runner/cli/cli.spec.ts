@@ -87,13 +87,14 @@ describe('asphalt run', () => {
     ['returns a code from run()', 3, 3],
     ['reports a code outside 0-127, naming the component, and exits with 1', 300, 1],
     ['reports a non-number, naming the component and the expected type, and exits with 1', 'nope', 1],
+    ['reports a non-integer number, naming the component and the expected type, and exits with 1', 2.5, 1],
   ])('%s', async (_title, code, expected) => {
     const files = writeConfigs({ 'exit.yaml': `component: { type: FIXTURES/apps:ExitWith, code: ${JSON.stringify(code)} }\n` });
     const result = await runCli(['run', files['exit.yaml']!]);
     expect(result.code).toBe(expected);
     if (expected === 1) {
       expect(result.stderr).toMatch(/ERROR +root \(ExitWith\): run\(\) returned .*, but it must return an exit code: an integer from 0 to 127/);
-      expect(result.stderr).toContain(typeof code === 'string' ? '"nope" (a string)' : '300 (a number)');
+      expect(result.stderr).toContain(typeof code === 'string' ? '"nope" (a string)' : `${code} (a number)`);
     }
   });
 
@@ -125,6 +126,40 @@ describe('signals', () => {
     const result = await cli.done;
     expect(result.code).toBe(0);
     expect(result.stdout + result.stderr).toContain('startup aborted by SIGINT');
+  });
+
+  /** A config whose store has started and whose slow component never finishes starting. */
+  const slowStartup = (fail: boolean) =>
+    writeConfigs({
+      'slow.yaml': [
+        'component:',
+        '  type: container',
+        '  components:',
+        `    store: { type: FIXTURES/apps:StopFails, fail: ${fail} }`,
+        '    slow: { type: FIXTURES/apps:SlowStart }',
+      ].join('\n'),
+    })['slow.yaml']!;
+
+  it('exits with 0 on SIGINT during startup when the rollback is clean, as after a clean stop', async () => {
+    const cli = startCli(['run', slowStartup(false)]);
+    await waitForOutput(cli.output, 'slow start began');
+    cli.child.kill('SIGINT');
+    const result = await cli.done;
+    expect(result).toMatchObject({ code: 0, signal: null });
+    expect(result.stdout).toContain('store stopped');
+    expect(result.stderr).toContain('startup aborted by SIGINT; everything that had started was stopped');
+    expect(result.stderr).not.toContain('ERROR');
+  });
+
+  it('exits with 1 on SIGINT during startup when a component fails to stop in the rollback, and prints the error', async () => {
+    const cli = startCli(['run', slowStartup(true)]);
+    await waitForOutput(cli.output, 'slow start began');
+    cli.child.kill('SIGINT');
+    const result = await cli.done;
+    expect(result).toMatchObject({ code: 1, signal: null });
+    expect(result.stdout).not.toContain('store stopped');
+    expect(result.stderr).toMatch(/ERROR +rolling back the failed startup also failed: [\s\S]*component root\.store failed to stop \(start phase\): .*rollback exploded/);
+    expect(result.stderr).toMatch(/ERROR.*startup aborted by SIGINT, but stopping what had started failed \(logged above\); exiting with 1/);
   });
 
   it('forces the exit on a second signal during a slow stop, naming what had not stopped', async () => {
@@ -215,6 +250,25 @@ describe('asphalt check and graph', () => {
     const out = join(writeConfigs({}).dir, 'graph.mmd');
     expect((await runCli(['graph', file, '-o', out])).code).toBe(0);
     expect(readFileSync(out, 'utf8')).toMatch(/^flowchart LR/);
+  });
+
+  it('draws a stopAfter from YAML as a "stops after" edge, and reports an unknown name with where it was set', async () => {
+    const files = writeConfigs({
+      'stop.yaml': [
+        'component:',
+        '  type: container',
+        '  components:',
+        '    server: { type: FIXTURES/apps:Server }',
+        '    watcher: { type: container, stopAfter: [server] }',
+        '    typo: { type: container, stopAfter: [sever] }',
+      ].join('\n'),
+    });
+    const good = writeConfigs({ 'good.yaml': readFileSync(files['stop.yaml']!, 'utf8').split('\n').slice(0, 5).join('\n') })['good.yaml']!;
+    expect((await runCli(['graph', good])).stdout).toContain('n_root_watcher -.->|"stops after"| n_root_server');
+    expect((await runCli(['graph', good, '--format', 'dot'])).stdout).toContain('"root.watcher" -> "root.server" [label="stops after", style=dotted];');
+    const bad = await runCli(['check', files['stop.yaml']!]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/component root\.typo: stopAfter 'sever' \(from component\.components\.typo\.stopAfter at .*stop\.yaml:6:\d+\) names no component: root has no child 'sever'; did you mean 'server'\?/);
   });
 
   it('describes a component type', async () => {

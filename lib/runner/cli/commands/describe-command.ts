@@ -20,8 +20,8 @@ export function describeCommand(args: CliArgs, out: NodeJS.WritableStream): numb
   for (const r of meta.requires) {
     lines.push(`  requires ${describeKey(r.key)} '${name(r.name)}'${r.optional ? ' (optional)' : ''}${r.property ? ` -> .${r.property}` : ''}`);
   }
-  const { startTimeout, stopTimeout, isolated } = meta.options;
-  if (startTimeout || stopTimeout || isolated) lines.push(`  options: ${JSON.stringify({ startTimeout, stopTimeout, isolated })}`);
+  const { startTimeout, stopTimeout, isolated, stopAfter } = meta.options;
+  if (startTimeout || stopTimeout || isolated || stopAfter?.length) lines.push(`  options: ${JSON.stringify({ startTimeout, stopTimeout, isolated, stopAfter })}`);
   const configClass = configClassOf(type);
   if (typeof configClass !== 'function') lines.push('  config: none');
   else {
