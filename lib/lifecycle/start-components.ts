@@ -110,7 +110,10 @@ export class Startup {
       for (const run of this.runs) this.#events.dispatch({ type: 'created', path: run.record.path, component: run.record.typeName });
     }
     let onAbort: (() => void) | undefined;
-    const stopRecording = recordSuspensionSites();
+    const stopRecording = recordSuspensionSites((ctx) => {
+      const owner = ComponentContext.of(ctx);
+      return owner === undefined ? undefined : (owner.suspensionSites ?? null);
+    });
     if (signal) {
       if (signal.aborted) this.#fail(undefined, 'abort', signal.reason);
       onAbort = () => this.#fail(undefined, 'abort', signal.reason);

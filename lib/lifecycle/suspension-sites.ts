@@ -2,7 +2,6 @@ import { resolve, sep } from 'node:path';
 import { inspect } from 'node:util';
 import { promiseHooks } from 'node:v8';
 import { Context } from '../context/context';
-import { ComponentContext } from './component-context';
 
 /** Await sites kept per component phase (the oldest are dropped first). */
 const MAX_SITES = 32;
@@ -86,6 +85,9 @@ function shorten(frame: string): string {
   );
 }
 
+/** How the hook finds the sites of the component that `ctx` belongs to (its ComponentContext's). */
+type SitesOf = (ctx: Context) => SuspensionSites | null | undefined;
+let sitesOf: SitesOf | undefined;
 let users = 0;
 let stopHook: (() => void) | undefined;
 
@@ -95,8 +97,9 @@ function onInit(promise: Promise<unknown>, parent: Promise<unknown> | undefined)
   const ctx = Context.tryCurrent();
   if (ctx === undefined) return;
   for (let at: Context | undefined = ctx; at !== undefined; at = at.parent) {
-    const owner = ComponentContext.of(at);
-    if (owner !== undefined) return owner.suspensionSites?.capture(parent);
+    // `null`: a component's context that is not recording; `undefined`: not a component's context.
+    const sites = sitesOf!(at);
+    if (sites !== undefined) return sites?.capture(parent);
   }
 }
 
@@ -105,7 +108,8 @@ function onInit(promise: Promise<unknown>, parent: Promise<unknown> | undefined)
  * (`ComponentContext.suspensionSites`), once for all the startups running at the same time;
  * returns its removal.
  */
-export function recordSuspensionSites(): () => void {
+export function recordSuspensionSites(find: SitesOf): () => void {
+  sitesOf = find;
   if (users++ === 0) stopHook = promiseHooks.onInit(onInit) as () => void;
   let removed = false;
   return () => {
