@@ -123,6 +123,29 @@ export class ServiceTaskError extends AsphaltError {
   }
 }
 
+/**
+ * `contextTeardown` was given something other than an async generator function, or its generator
+ * returned without yielding, or yielded a second time after the context closed.
+ */
+export class TeardownGeneratorError extends AsphaltError {
+  static override readonly code = 'ASPHALT_TEARDOWN_GENERATOR';
+}
+
+/**
+ * A task started with `startAndWait` ended, or was cancelled, before it called `status.started()`,
+ * or called it twice. (A task that throws before `started()` rejects the wait with its own error.)
+ */
+export class TaskStartError extends AsphaltError {
+  static override readonly code = 'ASPHALT_TASK_START';
+  constructor(
+    message: string,
+    readonly taskName: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
 /** A decorator was used where it cannot work (wrong target, bad key or name). */
 export class DecoratorError extends AsphaltError {
   static override readonly code = 'ASPHALT_DECORATOR';

@@ -24,7 +24,9 @@ export {
   ResourceUnavailableError,
   ServiceTaskError,
   SignalQueueFullError,
+  TaskStartError,
   TeardownError,
+  TeardownGeneratorError,
   WaitTimeoutError,
 } from './errors';
 export { ContextAbortedError, MissingPeerDependencyError } from './errors';
@@ -63,8 +65,13 @@ export type { SignalOptions, WaitForOptions } from './events/signal';
 export type { EventOf } from './events/stream-events';
 export { streamEvents } from './events/stream-events';
 
-// Service tasks and context labels
-export type { ServiceTaskOptions, TaskHandle } from './context/service-task';
+// Service tasks, task factories, teardown generators and context labels
+export type { ServiceTaskOptions } from './context/service-task';
+export type { TaskFunction, TaskHandle, TaskStatus } from './context/task-handle';
+export { createTaskFactory } from './context/task-factory';
+export type { TaskFactory, TaskFactoryOptions } from './context/task-factory';
+export { contextTeardown } from './context/context-teardown';
+export type { TeardownGeneratorFunction } from './context/context-teardown';
 export type { TaskFailedEvent } from './context/task-failed-event';
 export { describeContext, labelContext } from './context/context-label';
 

@@ -6,7 +6,8 @@ import { AsphaltError, TeardownError } from '../lib';
 /** The module of each public entry point: the core and every subpath of package.json `exports`. */
 function entryModules(): Record<string, unknown>[] {
   const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
-  const subpaths = Object.keys(pkg.exports).filter((k) => /^\.\/[a-z-]+$/.test(k) && k !== './package.json');
+  // String targets are files, not module entries: ./package.json and ./jest-preset.
+  const subpaths = Object.keys(pkg.exports).filter((k) => /^\.\/[a-z-]+$/.test(k) && typeof pkg.exports[k] === 'object');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return [api, ...subpaths.map((k) => require(join(__dirname, '..', 'lib', k.slice(2), 'index.ts')) as Record<string, unknown>)];
 }

@@ -1,7 +1,7 @@
 import { DecoratorError } from '../errors';
 import { stopAfterProblem } from './stop-after-names';
 import { checkComponentClass } from './decorator-checks';
-import { ownMetadata, type ComponentOptions } from './component-metadata';
+import { markClassDecorated, ownMetadata, type ComponentOptions } from './component-metadata';
 import type { AnyComponentClass, ComponentClassDecorator } from './decorator-types';
 
 /**
@@ -34,5 +34,6 @@ export function component(options: ComponentOptions = {}): ComponentClassDecorat
   return (target: AnyComponentClass): void => {
     checkComponentClass('@component', target);
     Object.assign(ownMetadata(target).options, options);
+    markClassDecorated(target);
   };
 }

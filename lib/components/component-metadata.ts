@@ -54,6 +54,19 @@ const store = new WeakMap<object, OwnMetadata>();
 const merged = new WeakMap<object, { version: number; meta: ComponentMetadata }>();
 let version = 0;
 
+const classDecorated = new WeakSet<object>();
+
+/** Records that `@component` decorated `target`: TypeScript then emits its constructor's parameter types (with emitDecoratorMetadata). */
+export function markClassDecorated(target: object): void {
+  classDecorated.add(target);
+}
+
+/** Whether a class decorator of asphalt-ts (`@component`, `@provides`, class-form `@requires`) decorated `type` itself. */
+export function hasClassDecorator(type: object): boolean {
+  const own = store.get(type);
+  return classDecorated.has(type) || (own !== undefined && (own.provides.length > 0 || own.requires.some((r) => r.property === undefined)));
+}
+
 /** The metadata a decorator writes to (the class's own, not its base's). */
 export function ownMetadata(target: object): OwnMetadata {
   version++;

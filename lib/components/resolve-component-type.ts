@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ComponentTypeError } from '../errors';
@@ -44,10 +45,22 @@ export function resolveComponentType(
   const specifier = type.slice(0, colon);
   const exportName = type.slice(colon + 1);
   const path = specifier.startsWith('.') || isAbsolute(specifier) ? resolve(basedir, specifier) : specifier;
+  const load = createRequire(join(basedir, 'asphalt-config.js'));
   let loaded: Record<string, unknown>;
   try {
-    loaded = createRequire(join(basedir, 'asphalt-config.js'))(path) as Record<string, unknown>;
+    loaded = load(path) as Record<string, unknown>;
   } catch (error) {
+    // Node's loader table; a require without one (Jest's) compiles .ts itself.
+    const loaders = (load as { extensions?: object }).extensions;
+    const typescript = loaders === undefined || '.ts' in loaders ? undefined : typeScriptFile(path);
+    if (typescript !== undefined) {
+      throw new ComponentTypeError(
+        `${where}: component type '${type}' is the TypeScript file ${typescript}, and nothing in this process compiles .ts files: ` +
+          `the asphalt CLI compiles them with @swc/core, which is not installed; run 'npm i -D @swc/core' ` +
+          `(or compile the project to JavaScript and name the .js module)`,
+        { cause: error },
+      );
+    }
     throw new ComponentTypeError(
       `${where}: cannot load module '${specifier}' (resolved to ${path}) for component type '${type}': ` +
         `${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
@@ -70,6 +83,13 @@ export function resolveComponentType(
     );
   }
   return resolveComponentType(exported as ComponentType, where, basedir, registry);
+}
+
+/** The `.ts` file that the module path `path` names, as written or without its extension. */
+function typeScriptFile(path: string): string | undefined {
+  if (!isAbsolute(path)) return undefined;
+  const candidates = /\.[cm]?ts$/.test(path) ? [path] : [`${path}.ts`, join(path, 'index.ts')];
+  return candidates.find((candidate) => existsSync(candidate));
 }
 
 /** The candidate close enough to `word` to be a typo of it (a third of its length, at least 2 edits), if any. */

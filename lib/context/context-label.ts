@@ -1,5 +1,10 @@
-import type { Context } from './context';
 import { contextLabel } from './internal';
+
+/** What the label functions read of a context (a `Context` is one), so this file needs no `Context`. */
+interface Labelled {
+  readonly parent: Labelled | undefined;
+  [contextLabel]: string | undefined;
+}
 
 /**
  * Names what runs in `ctx` (and in its child contexts, unless they have a name of their own), for
@@ -11,12 +16,12 @@ import { contextLabel } from './internal';
  * labelContext(request, `GET ${url.pathname}`);
  * await request.run(() => handle(req, res));
  */
-export function labelContext(ctx: Context, label: string): void {
+export function labelContext(ctx: Labelled, label: string): void {
   ctx[contextLabel] = label;
 }
 
 /** The labels of `ctx` and its parents, outermost first (`root.api > GET /x`): a component context gives its path. */
-export function describeContext(ctx: Context | undefined): string | undefined {
+export function describeContext(ctx: Labelled | undefined): string | undefined {
   const parts: string[] = [];
   for (let at = ctx; at !== undefined && parts.length < 8; at = at.parent) {
     const label = at[contextLabel];

@@ -24,7 +24,7 @@ import { lookupGeneration } from './lookup-generation';
 import { ResourceRegistry, type RegistryEntry } from './resource-registry';
 import { startServiceTask, type ServiceTaskOptions, type TaskHandle } from './service-task';
 import type { TaskFailedEvent } from './task-failed-event';
-import { TeardownStack, type AbandonedTeardown, type TeardownCallback } from './teardown-stack';
+import { describeTeardownFailures, TeardownStack, type AbandonedTeardown, type TeardownCallback } from './teardown-stack';
 
 export type { TeardownCallback } from './teardown-stack';
 export type { AddResourceFactoryOptions, AddResourceOptions } from './resource-options';
@@ -275,7 +275,10 @@ export class Context implements AsyncDisposable {
     (this.#teardowns ??= new TeardownStack()).push(callback);
   }
 
-  /** Runs `fn(signal)` while this context is open; at teardown the signal is aborted and the task awaited. */
+  /**
+   * Runs `fn(signal)` while this context is open; at teardown the signal is aborted and the task
+   * awaited (`handle.cancel()` stops it earlier). For tasks started on demand, see `createTaskFactory`.
+   */
   startServiceTask(name: string, fn: (signal: AbortSignal) => unknown, options?: ServiceTaskOptions): TaskHandle {
     this.#assertState('start a service task', 'open');
     return startServiceTask(this, name, fn, options);
@@ -300,7 +303,6 @@ export class Context implements AsyncDisposable {
     this.#state = 'closing';
     this.#closeReason = closeReasonOf(error);
     this.#abort?.abort(this.#closeReason);
-    const failures: unknown[] = [];
     const stack = (this.#teardowns ??= new TeardownStack());
     for (const child of this.#children ?? []) {
       stack.push(function closeChildContext() {
@@ -308,11 +310,10 @@ export class Context implements AsyncDisposable {
       });
     }
     for (const pending of this.#registry.pendingAnnouncements()) pending.fail(error ?? new ContextStateError('the context closed before it was published'));
-    failures.push(...(await stack.run(error, (fn) => this.run(fn))));
+    const failures = await stack.run(error, (fn) => this.run(fn));
     this.#finish();
     if (failures.length > 0) {
-      const list = failures.map((f, i) => `  ${i + 1}. ${f instanceof Error ? `${f.name}: ${f.message}` : String(f)}`);
-      throw new TeardownError(failures, `${failures.length} teardown step(s) failed:\n${list.join('\n')}`);
+      throw new TeardownError(failures, `${failures.length} teardown step(s) failed:\n${describeTeardownFailures(failures).join('\n')}`);
     }
   }
 

@@ -1,28 +1,18 @@
-import { InvalidResourceError, ServiceTaskError } from '../errors';
+import { InvalidArgumentError, InvalidResourceError, ServiceTaskError } from '../errors';
 import type { Context } from './context';
-import { reportTaskFailure } from './context-chain';
+import type { TaskHandle } from './task-handle';
+import { TaskAbortReason, TaskRun } from './task-run';
+
+export type { TaskHandle } from './task-handle';
 
 /** Options of `ctx.startServiceTask`. */
 export interface ServiceTaskOptions {
   /**
    * What stops the task at teardown: `'abort'` (default) aborts its signal; a function runs
    * instead (e.g. `() => server.close()`), and the signal is aborted only if that function throws.
+   * Anything else is refused when the task starts.
    */
   teardown?: 'abort' | (() => unknown);
-}
-
-/** A running service task. */
-export interface TaskHandle {
-  readonly name: string;
-  /** Settles when the task has ended; never rejects (failures are reported, not thrown here). */
-  readonly done: Promise<void>;
-  /** Whether the task is still running. */
-  readonly running: boolean;
-}
-
-/** Whether `error` is how an aborted task ends: the abort reason itself or any AbortError. */
-function isAbortEnding(error: unknown, signal: AbortSignal): boolean {
-  return signal.aborted && (error === signal.reason || (error instanceof Error && error.name === 'AbortError'));
 }
 
 /**
@@ -41,57 +31,39 @@ export function startServiceTask(
   if (typeof fn !== 'function') {
     throw new InvalidResourceError(`startServiceTask('${name}'): expected a function (signal) => ..., got ${typeof fn}`);
   }
-  const controller = new AbortController();
-  let running = true;
-  let stopping = false;
-  let teardownFailure: unknown;
-  const done = (async () => {
-    try {
-      await ctx.run(() => fn(controller.signal));
-    } catch (error) {
-      if (isAbortEnding(error, controller.signal)) return;
-      const failure = new ServiceTaskError(
-        `service task '${name}' failed: ${error instanceof Error ? error.message : String(error)}`,
-        name,
-        { cause: error },
-      );
-      if (stopping) teardownFailure = failure;
-      else reportTaskFailure(ctx, { taskName: name, error: failure });
-    } finally {
-      running = false;
-    }
-  })();
-
-  ctx.addTeardownCallback(async () => {
-    if (!running) return;
-    stopping = true;
-    const teardown = options.teardown ?? 'abort';
-    if (teardown === 'abort') controller.abort(new ServiceTaskAborted(name));
+  const teardown: unknown = options.teardown === undefined ? 'abort' : options.teardown;
+  if (teardown !== 'abort' && typeof teardown !== 'function') {
+    throw new InvalidArgumentError(
+      `startServiceTask('${name}'): the teardown option must be 'abort' or a function that makes the task end ` +
+        `(e.g. { teardown: () => server.close() }), got ${typeof teardown === 'string' ? JSON.stringify(teardown) : teardown === null ? 'null' : typeof teardown}`,
+    );
+  }
+  const what = `service task '${name}'`;
+  const run = new TaskRun<undefined>(ctx, { name, what, fields: { task: name } }, fn);
+  const stopServiceTask = async (): Promise<void> => {
+    if (!run.running) return;
+    run.beginStop();
+    const reason = new TaskAbortReason(`${what} was stopped because its context is closing`);
+    if (teardown === 'abort') run.abort(reason);
     else {
       try {
-        await teardown();
+        await (teardown as () => unknown)();
       } catch (error) {
-        controller.abort(new ServiceTaskAborted(name));
-        throw new ServiceTaskError(`the teardown action of service task '${name}' failed`, name, { cause: error });
+        run.abort(reason);
+        await run.ended().catch(() => undefined);
+        const action = (teardown as () => unknown).name;
+        const named = action !== '' && action !== 'teardown' ? ` ${action}()` : '';
+        throw new ServiceTaskError(
+          `the teardown action${named} of ${what} failed: ${error instanceof Error ? error.message : String(error)}; ` +
+            'its signal was aborted instead',
+          name,
+          { cause: error },
+        );
       }
     }
-    await done;
-    if (teardownFailure !== undefined) throw teardownFailure;
-  });
-
-  return {
-    name,
-    done,
-    get running() {
-      return running;
-    },
+    await run.ended();
   };
-}
-
-/** The abort reason a service task's signal carries at teardown. */
-class ServiceTaskAborted extends Error {
-  override name = 'AbortError';
-  constructor(task: string) {
-    super(`service task '${task}' was stopped because its context is closing`);
-  }
+  Object.defineProperty(stopServiceTask, 'name', { value: what });
+  ctx.addTeardownCallback(stopServiceTask);
+  return run;
 }

@@ -13,6 +13,24 @@ export interface AbandonedTeardown {
 
 const ABANDONED = Symbol('abandoned');
 
+/** The failures of one {@link TeardownStack.run}, in order; `labels[i]` names the callback of `[i]`. */
+export interface TeardownFailures extends Array<unknown> {
+  /** The failing callback's function name, or `undefined` for an anonymous one. */
+  readonly labels: (string | undefined)[];
+}
+
+/**
+ * One line per failure for a `TeardownError` message, naming the callback when it has a name:
+ * `  1. closePool: Error: connection reset`.
+ */
+export function describeTeardownFailures(failures: TeardownFailures): string[] {
+  return failures.map((failure, i) => {
+    const label = failures.labels[i];
+    const what = failure instanceof Error ? `${failure.name}: ${failure.message}` : String(failure);
+    return `  ${i + 1}. ${label === undefined ? '' : `${label}: `}${what}`;
+  });
+}
+
 /**
  * Teardown callbacks, run last-in-first-out, one at a time, each with the ending error; every one
  * runs even when some throw. If the wait is abandoned (a stop timeout), the callback in progress is
@@ -36,8 +54,8 @@ export class TeardownStack {
   }
 
   /** Runs the callbacks (and any added meanwhile); resolves with the failures. */
-  async run(error: unknown, runIn: (fn: () => unknown) => unknown): Promise<unknown[]> {
-    const failures: unknown[] = [];
+  async run(error: unknown, runIn: (fn: () => unknown) => unknown): Promise<TeardownFailures> {
+    const failures: TeardownFailures = Object.assign([], { labels: [] });
     for (let callback = this.#callbacks.pop(); callback; callback = this.#callbacks.pop()) {
       try {
         const result = runIn(() => callback(error));
@@ -54,6 +72,7 @@ export class TeardownStack {
       } catch (failure) {
         this.#running = undefined;
         failures.push(failure);
+        failures.labels.push(callback.name || undefined);
       }
     }
     return failures;

@@ -12,6 +12,12 @@ export interface SignalStreamOptions<T> {
   readonly maxQueue?: number;
   /** `'error'` (default) fails the stream; `'drop-oldest'` keeps the newest events and warns. */
   readonly overflow?: SignalStreamOverflow;
+  /**
+   * Aborting it ends the stream as `return()` does: it disconnects, drops what is queued, and pending
+   * and later `next()` calls resolve `done` (a `for await` loop just ends). Already aborted: the
+   * stream is born ended.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -63,12 +69,15 @@ export class SignalStream<T> implements AsyncIterableIterator<T, undefined, unde
 
   /** Internal: use {@link Signal.stream} or {@link streamEvents}. */
   constructor(signals: readonly Signal<T>[], options: SignalStreamOptions<T> = {}) {
-    const { filter, maxQueue = 1000, overflow = 'error' } = options;
+    const { filter, maxQueue = 1000, overflow = 'error', signal: abort } = options;
     if (!Number.isInteger(maxQueue) || maxQueue < 1) {
       throw new InvalidArgumentError(`maxQueue must be a positive integer, got ${String(maxQueue)}`);
     }
     if (overflow !== 'error' && overflow !== 'drop-oldest') {
       throw new InvalidArgumentError(`overflow must be 'error' or 'drop-oldest', got ${JSON.stringify(overflow)}`);
+    }
+    if (abort !== undefined && (typeof abort !== 'object' || abort === null || typeof abort.addEventListener !== 'function')) {
+      throw new InvalidArgumentError(`signal must be an AbortSignal (e.g. ctx.abortSignal or AbortSignal.timeout(ms)), got ${typeof abort}`);
     }
     const unique = [...new Set(signals)];
     this.#source = describeSources(unique);
@@ -76,8 +85,18 @@ export class SignalStream<T> implements AsyncIterableIterator<T, undefined, unde
     this.#overflow = overflow;
     this.#cell = { ref: new WeakRef(this), pinned: undefined };
     const listener = SignalStream.#listener(this.#cell, filter);
-    this.#disconnects = unique.map((signal) => signal.connect(listener));
+    const disconnects = unique.map((signal) => signal.connect(listener));
+    if (abort !== undefined) disconnects.push(SignalStream.#endOnAbort(this.#cell, abort));
+    this.#disconnects = disconnects;
     abandoned.register(this, this.#disconnects, this);
+    if (abort?.aborted) void this.return();
+  }
+
+  // Static for the same reason: the abort listener reaches the stream only through the cell.
+  static #endOnAbort<T>(cell: StreamCell<T>, abort: AbortSignal): () => void {
+    const onAbort = (): void => void (cell.pinned ?? cell.ref.deref())?.return();
+    abort.addEventListener('abort', onAbort, { once: true });
+    return () => abort.removeEventListener('abort', onAbort);
   }
 
   // Static so the closure captures only the cell and the filter, never `this`.

@@ -3,6 +3,7 @@ import { componentMetadata, type NameSpec } from '../components/component-metada
 import { configClassOf } from '../components/config-class-of';
 import { childDeclarations } from '../components/internal';
 import { stopAfterProblem } from '../components/stop-after-names';
+import { unknownConfigTypeMessage } from '../components/unknown-config-type';
 import { resolveComponentType } from '../components/resolve-component-type';
 import { validateConfig } from '../config/validate-config';
 import { deepMerge } from '../util/deep-merge';
@@ -264,10 +265,7 @@ function buildConfig(cls: ComponentClass, own: PlainConfig, place: Place): objec
   }
   if (configClass === 'unknown') {
     report(place.problems, place.path,
-      new ComponentTypeError(
-        `component ${place.path} (${cls.name}): its constructor takes a parameter but its type is unknown; ` +
-          `add @component() to the class (with emitDecoratorMetadata on) or name it: @component({ config: ${cls.name}Config })`,
-      ),
+      new ComponentTypeError(unknownConfigTypeMessage(cls, place.path)),
     );
     return null;
   }

@@ -62,12 +62,22 @@ export class QueueWorkerConfig extends QueueConnectionSettings {
   /** Jobs run at once by this worker. */
   @IsInt() @Min(1) concurrency = 1;
   @IsOptional() @ValidateNested() @Type(() => LimiterConfig) limiter?: LimiterConfig;
-  /** Milliseconds a job's lock lasts (renewed at half of it while the job runs). */
+  /**
+   * Milliseconds a job's lock lasts (renewed at half of it while the job runs). A job whose
+   * worker died (or lost Redis for longer than this) goes back to the queue after about
+   * `lockDuration` + 2 × `stalledInterval`, and runs again: delivery is at least once.
+   */
   @IsInt() @Min(100) lockDuration = 30_000;
   /** Milliseconds between checks for stalled jobs (whose worker died). */
   @IsInt() @Min(100) stalledInterval = 30_000;
   /** Times a job may stall before it fails. */
   @IsInt() @Min(0) maxStalledCount = 1;
+  /**
+   * Milliseconds the worker waits, after Redis answered a fetch with a connection error, before
+   * it fetches again (BullMQ's `runRetryDelay`, whose own default is 15 s: that long without
+   * taking jobs after Redis is back).
+   */
+  @IsInt() @Min(10) connectionRetryDelay = 1_000;
   /**
    * At stop, milliseconds the active jobs may take to finish; then their `AbortSignal` aborts and
    * they are returned to the queue (keep it below the component's stop timeout).

@@ -12,6 +12,7 @@ import {
 import { HealthRegistry } from '../health/index';
 import { closeRedisClient, describeRedisTarget, openRedisClient, RedisConnection, RedisConnectionConfig } from '../redis/index';
 import { connectionSettings } from './connection-settings';
+import { finishingWorkerClass } from './finishing-worker';
 import { CurrentJob, type JobProcessor, type JobRun } from './job-processor';
 import { loadProcessors } from './load-processors';
 import { QueueWorkerConfig } from './queue-config';
@@ -160,7 +161,17 @@ export class QueueWorkerComponent extends Component {
       throw failure;
     };
 
-    const worker: BullWorker = new bullmq.Worker(config.queue, processJob, {
+    let stopping = false;
+    const FinishingWorker = finishingWorkerClass(bullmq.Worker, {
+      isReady: () => client.isReady,
+      stopping: () => stopping,
+      onRetry: (job, error) =>
+        this.logger?.warn(
+          { queue: config.queue, job: job.name, id: job.id, err: error },
+          `${what}: the outcome of job ${job.name} #${job.id} was not recorded (${error.message}); recording it again once Redis is back`,
+        ),
+    });
+    const worker: BullWorker = new FinishingWorker(config.queue, processJob, {
       connection: client,
       prefix: config.prefix,
       concurrency: config.concurrency,
@@ -168,6 +179,7 @@ export class QueueWorkerComponent extends Component {
       lockDuration: config.lockDuration,
       stalledInterval: config.stalledInterval,
       maxStalledCount: config.maxStalledCount,
+      runRetryDelay: config.connectionRetryDelay,
       autorun: false,
     });
     const queue = config.queue;
@@ -186,7 +198,6 @@ export class QueueWorkerComponent extends Component {
     worker.on('progress', (job: Job, progress: unknown) => state.events.dispatch({ type: 'progress', queue, id: job.id!, name: job.name, progress }));
     await worker.waitUntilReady();
 
-    let stopping = false;
     ctx.addTeardownCallback(async () => {
       stopping = true;
       state.setRunning(false);

@@ -5,7 +5,8 @@ import { defineTask } from '../workers/index';
 import { HealthRegistry } from '../health/index';
 import { Queue, UsesQueueComponent } from '../queue/index';
 import { closeRedisClient, openRedisClient, RedisConnection } from '../redis/index';
-import { MemoryRunStore, RedisRunStore, type RunStore } from './run-store';
+import { SqlDatabase } from '../sql/index';
+import { MemoryRunStore, RedisRunStore, SqlRunStore, type RunStore } from './run-store';
 import { CurrentRun, isScheduledJobHandler, type ScheduledJobHandler, type ScheduledRun } from './scheduled-job';
 import { Scheduler } from './scheduler';
 import { SchedulerConfig } from './scheduler-config';
@@ -19,7 +20,8 @@ const LIST_SCHEDULES = Symbol.for('asphalt-ts.schedules');
 /**
  * Publishes a {@link Scheduler} (YAML `type: scheduler`) that runs the schedules of its config
  * (and those added in code) once the whole application has started. With `store: redis`, each
- * run is claimed once across every instance (`SET NX PX` on the Redis of the `redis` component),
+ * run is claimed once across every instance (`SET NX PX` on the Redis of the `redis` component;
+ * with `store: sql`, a row inserted into a table of a `sql` component's PostgreSQL database),
  * so N processes running the same schedules run each fire time once. Each run gets its own child
  * context; at stop, runs in progress get `drainTimeout` to finish, then their signal aborts.
  *
@@ -35,6 +37,7 @@ const LIST_SCHEDULES = Symbol.for('asphalt-ts.schedules');
 @provides(Scheduler)
 export class SchedulerComponent extends Component {
   @requires(RedisConnection, { name: (config: SchedulerConfig) => config.redis, optional: true }) redis?: RedisConnection;
+  @requires(SqlDatabase, { name: (config: SchedulerConfig) => config.sql, optional: true }) sqlDatabase?: SqlDatabase;
   @requires(ApplicationState, { optional: true }) application?: ApplicationState;
   @requires(Logger, { optional: true }) logger?: Logger;
   @requires(HealthRegistry, { optional: true }) health?: HealthRegistry;
@@ -110,6 +113,18 @@ export class SchedulerComponent extends Component {
   async #openStore(ctx: Context): Promise<RunStore> {
     const config = this.config;
     if (config.store === 'memory') return new MemoryRunStore();
+    if (config.store === 'sql') {
+      const db = this.sqlDatabase;
+      if (db === undefined || db.dialect !== 'postgres') {
+        throw new InvalidArgumentError(
+          `scheduler with store: sql: ${db === undefined ? `no sql component publishes SqlDatabase '${config.sql}'` : `SqlDatabase '${config.sql}' is ${db.dialect}`}; ` +
+            `add a sql component with a postgres:// url (or set 'sql' to its name), or use store: redis`,
+        );
+      }
+      const store = new SqlRunStore(db, config.sqlTable, `${hostname()}:${process.pid}:${++instances}`);
+      await store.prepare();
+      return store;
+    }
     const settings = config.connection ?? this.redis?.settings;
     if (settings === undefined) {
       throw new InvalidArgumentError(

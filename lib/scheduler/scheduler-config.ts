@@ -46,10 +46,15 @@ export class SchedulerConfig {
   @IsArray() @IsString({ each: true }) jobs: string[] = [];
   @IsOptional() @IsString() baseDir?: string;
   /**
-   * Where runs are claimed: `memory` (one process) or `redis` (each run claimed once across every
-   * instance with `SET NX PX`, keyed by schedule and fire time).
+   * Where runs are claimed: `memory` (one process), `redis` (each run claimed once across every
+   * instance with `SET NX PX`, keyed by schedule and fire time) or `sql` (the same, as a row of
+   * `sqlTable` in the PostgreSQL database of a `sql` component).
    */
-  @IsIn(['memory', 'redis']) store: 'memory' | 'redis' = 'memory';
+  @IsIn(['memory', 'redis', 'sql']) store: 'memory' | 'redis' | 'sql' = 'memory';
+  /** The `sql` component (its `SqlDatabase` resource name) whose PostgreSQL database the `sql` store uses. */
+  @Matches(/^\w+$/, { message: 'must be a resource name' }) sql = 'default';
+  /** The table of the `sql` store (created when missing). */
+  @Matches(/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)?$/, { message: 'must be a table name (optionally schema.table)' }) sqlTable = 'asphalt_scheduler_runs';
   /** The `redis` component whose settings the Redis store uses (when `connection` is not given). */
   @Matches(/^\w+$/, { message: 'must be a resource name' }) redis = 'default';
   @IsOptional() @ValidateNested() @Type(() => RedisConnectionConfig) connection?: RedisConnectionConfig;

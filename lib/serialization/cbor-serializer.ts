@@ -32,6 +32,16 @@ export class CborSerializer extends Serializer {
     };
     const label = this.label;
     this.#tags = new Map([
+      // Tag 1 is epoch seconds as a float. cbor2 reads it back as `new Date(seconds * 1000)`, which
+      // truncates the product and so can come back 1 ms early (6340-04-13T20:19:17.972Z did);
+      // rounding gives back the exact millisecond that was written.
+      [
+        1,
+        (tag: Cbor2.ITag): unknown => {
+          if (typeof tag.contents !== 'number') throw new DeserializationError(`${label} refused the payload: an epoch date (tag 1) that is not a number`, 'malformed', '$');
+          return new Date(Math.round(tag.contents * 1000));
+        },
+      ],
       [
         CBOR_CUSTOM_TYPE_TAG,
         (tag: Cbor2.ITag): unknown => {

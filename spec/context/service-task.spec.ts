@@ -120,4 +120,54 @@ describe('service tasks', () => {
     await ctx.close();
     expect(() => ctx.startServiceTask('late', async () => undefined)).toThrow(expect.objectContaining({ code: 'ASPHALT_CONTEXT_STATE' }));
   });
+
+  it('refuse a teardown option that is not a function when the task starts, naming the task', async () => {
+    const ctx = new Context();
+    const log: string[] = [];
+    const start = (teardown: unknown) => () => ctx.startServiceTask('server', async () => log.push('ran'), { teardown: teardown as 'abort' });
+
+    expect(start('cancel')).toThrow(expect.objectContaining({ code: 'ASPHALT_INVALID_ARGUMENT', message: expect.stringContaining("startServiceTask('server')") }));
+    expect(start(42)).toThrow(/the teardown option must be 'abort' or a function .* got number/);
+    expect(start(null)).toThrow(expect.objectContaining({ code: 'ASPHALT_INVALID_ARGUMENT' }));
+    expect(log).toEqual([]);
+    await expect(ctx.close()).resolves.toBeUndefined();
+  });
+
+  it('name the task and the failing teardown action in its error, then abort the task and wait for it', async () => {
+    const ctx = new Context();
+    const log: string[] = [];
+    function closeServer(): never {
+      throw new Error('already closed');
+    }
+    ctx.startServiceTask(
+      'server',
+      async (signal) => {
+        await new Promise((r) => signal.addEventListener('abort', r));
+        log.push('task aborted');
+      },
+      { teardown: closeServer },
+    );
+
+    const error = (await ctx.close().catch((e: unknown) => e)) as AggregateError & { code: string };
+
+    const failure = error.errors[0] as Error & { code: string; taskName: string };
+    expect(failure.code).toBe('ASPHALT_SERVICE_TASK_FAILED');
+    expect(failure.taskName).toBe('server');
+    expect(failure.message).toContain("the teardown action closeServer() of service task 'server' failed: already closed");
+    expect(error.message).toContain("service task 'server': ServiceTaskError");
+    expect(log).toEqual(['task aborted']);
+  });
+
+  it('can be cancelled through the handle without closing the context', async () => {
+    const ctx = new Context();
+    const log: string[] = [];
+    const handle = ctx.startServiceTask('poller', untilAborted(log, 'poller'));
+
+    await handle.cancel();
+
+    expect(handle.running).toBe(false);
+    expect(ctx.state).toBe('open');
+    await ctx.close();
+    expect(log).toEqual(['poller started', 'poller aborted']);
+  });
 });

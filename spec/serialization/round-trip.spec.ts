@@ -21,7 +21,7 @@ const richValue = fc.letrec((tie) => ({
     number,
     fc.bigInt(),
     fc.string(),
-    // CBOR tag 1 is epoch seconds as a float: ms-exact for these years, not for every year Date allows.
+    // CBOR tag 1 is epoch seconds as a float: read back rounded, it is ms-exact for these years.
     fc.date({ noInvalidDate: true, min: new Date('1000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z') }),
     fc.uint8Array({ maxLength: 16 }),
     tie('array'),
@@ -124,6 +124,18 @@ describe.each(backends)('the %s serializer', (format, make, values) => {
   it('refuses to write more than maxSize bytes', () => {
     const serializer = format === 'json' ? new JsonSerializer({ maxSize: 100 }) : format === 'cbor' ? new CborSerializer({ maxSize: 100 }) : new MsgpackSerializer({ maxSize: 100 });
     expect(catchError(() => serializer.serialize('x'.repeat(200)))).toMatchObject({ code: 'ASPHALT_SERIALIZATION_SERIALIZE', path: '$' });
+  });
+});
+
+describe('the cbor serializer', () => {
+  it('reads an epoch date (tag 1) back to the millisecond it was written, where a truncating read is 1 ms early', () => {
+    const cbor = new CborSerializer();
+    // 6340-04-13T20:19:17.972Z * 1000 / 1000 is 1 ms short as a float product (a fast-check find).
+    for (const iso of ['6340-04-13T20:19:17.972Z', '1970-01-01T00:00:00.001Z', '1969-12-31T23:59:59.999Z', '9999-12-31T23:59:59.999Z']) {
+      const at = new Date(iso);
+      expect((cbor.deserialize(cbor.serialize({ at })) as { at: Date }).at.toISOString()).toBe(iso);
+    }
+    expect(new Date((new Date('6340-04-13T20:19:17.972Z').getTime() / 1000) * 1000).toISOString()).not.toBe('6340-04-13T20:19:17.972Z');
   });
 });
 

@@ -1,10 +1,6 @@
-import { createRequire } from 'node:module';
-// The same compiler options as the specs (jest.config.js reads this file too).
+// The same compiler options as the specs (jest.config.js and the jest preset read this file too).
 import options from './swc-typescript.json';
-
-interface SwcCore {
-  transformFileSync(path: string, options: object): { code: string };
-}
+import { findSwc } from './find-swc';
 
 let installed = false;
 
@@ -15,16 +11,8 @@ let installed = false;
  */
 export function installTypeScriptHook(basedir: string): boolean {
   if (installed) return true;
-  let swc: SwcCore;
-  try {
-    swc = createRequire(`${basedir}/noop.js`)('@swc/core') as SwcCore;
-  } catch {
-    try {
-      swc = createRequire(__filename)('@swc/core') as SwcCore;
-    } catch {
-      return false;
-    }
-  }
+  const swc = findSwc(basedir);
+  if (swc === undefined) return false;
   // The compiled code carries an inline source map: with Node's source-map support on, stack
   // traces (a start failure's cause, the stall report's frames) give the .ts file's own lines.
   process.setSourceMapsEnabled(true);
