@@ -11,9 +11,9 @@ import { openChildren } from '../context/internal';
 import { isVisible } from '../context/context-chain';
 import { DEFAULT_NAME } from '../resources/resource-name';
 import { Startup } from './start-components';
-import { describeKey } from '../resources/resource-key';
 import { stopComponents } from './stop-components';
 import { phaseGraph } from '../graph/phase-graph';
+import { componentLoggerFactory } from './component-logger';
 
 /** Options of {@link bootstrap}. */
 export interface BootstrapOptions extends ResolveOptions {
@@ -38,7 +38,15 @@ export async function bootstrap(root: ComponentType, config?: unknown, options: 
   const logger = options.logger ?? stderrLogger;
   const events = options.events ?? new Signal<LifecycleEvent>({ name: 'lifecycle' });
   const context = new Context(options.context);
-  if (!isVisible(context, Logger, DEFAULT_NAME)) context.addResource(logger, { types: [Logger], description: 'the application logger' });
+  if (!isVisible(context, Logger, DEFAULT_NAME)) {
+    // A factory, so that each component gets a child logger tagged with its path; the explicit
+    // teardown keeps a logger with Symbol.dispose from being disposed with the context that asked.
+    context.addResourceFactory(componentLoggerFactory(logger), {
+      types: [Logger],
+      description: 'the application logger (tagged with the component path in a component)',
+      teardown: () => undefined,
+    });
+  }
   const state = new ApplicationState();
   context.addResource(state, { types: [ApplicationState], description: 'the application phase' });
   let resolved;
@@ -52,7 +60,8 @@ export async function bootstrap(root: ComponentType, config?: unknown, options: 
     const phase = first?.code === 'ASPHALT_CONFIG' ? 'config' : first?.code === 'ASPHALT_COMPONENT_CONSTRUCTION' ? 'construct' : 'resolve';
     throw new ComponentStartError(error.message, phase, path, { cause: error });
   }
-  const disconnectLog = logger.isLevelEnabled?.('debug') === false ? () => undefined : events.connect((event) => logEvent(logger, event));
+  const disconnectLog =
+    logger.isLevelEnabled?.('info') === false ? () => undefined : events.connect((event) => logEvent(logger, event, logger.isLevelEnabled?.('debug') !== false));
   const startup = new Startup(resolved, context, events, logger);
   const stop = async (error?: unknown): Promise<void> => {
     state.markStopping();
@@ -70,6 +79,10 @@ export async function bootstrap(root: ComponentType, config?: unknown, options: 
     }
   };
 
+  logger.info(
+    { components: startup.runs.length, root: resolved.root.path },
+    `starting the application: ${startup.runs.length} component(s) under ${resolved.root.path} (${resolved.root.instance.constructor.name})`,
+  );
   if (!(await startup.start(options.signal))) {
     const error = startup.error();
     try {
@@ -110,22 +123,24 @@ async function closeForeignContexts(context: Context, startup: Startup, error: u
   return results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
 }
 
-function logEvent(logger: Logger, event: LifecycleEvent): void {
+/** Logs a line per component started and stopped (info), and the other steps when `debug`. */
+function logEvent(logger: Logger, event: LifecycleEvent, debug: boolean): void {
   switch (event.type) {
     case 'created':
-      logger.debug({ path: event.path }, `${event.path} created (${event.component})`);
+      if (debug) logger.debug({ path: event.path }, `${event.path} created (${event.component})`);
       break;
-    case 'waiting':
-      logger.debug({ path: event.path }, `${event.path} is waiting for ${event.for.map((r) => `${describeKey(r.key)} '${r.name}'`).join(', ')}`);
+    case 'preparing':
+    case 'starting':
+      if (debug) logger.debug({ path: event.path }, `${event.path}: calling ${event.type === 'preparing' ? 'prepare' : 'start'}()`);
       break;
     case 'started':
-      logger.debug({ path: event.path, ms: Math.round(event.ms) }, `${event.path} started in ${event.ms.toFixed(1)} ms`);
+      logger.info({ path: event.path, ms: Math.round(event.ms) }, `${event.path} started in ${event.ms.toFixed(1)} ms`);
       break;
     case 'stopped':
-      logger.debug({ path: event.path, ms: Math.round(event.ms) }, `${event.path} stopped in ${event.ms.toFixed(1)} ms`);
+      logger.info({ path: event.path, ms: Math.round(event.ms) }, `${event.path} stopped in ${event.ms.toFixed(1)} ms`);
       break;
     case 'failed':
-      logger.debug({ path: event.path, phase: event.phase }, `${event.path} failed in ${event.phase}: ${event.error instanceof Error ? event.error.message : String(event.error)}`);
+      if (debug) logger.debug({ path: event.path, phase: event.phase }, `${event.path} failed in ${event.phase}: ${event.error instanceof Error ? event.error.message : String(event.error)}`);
       break;
     default:
       break;

@@ -4,9 +4,11 @@ import { attachOwner, ownerOf } from '../context/internal';
 import { TeardownStack, type AbandonedTeardown, type TeardownCallback } from '../context/teardown-stack';
 import { ContextStateError, TeardownError } from '../errors';
 import type { ResourceKey } from '../resources/resource-key';
+import type { Logger } from './logger';
+import type { SuspensionSites } from './suspension-sites';
 
-/** Reports what a component published: the keys and the name. */
-export type PublishListener = (keys: readonly ResourceKey<unknown>[], name: string) => void;
+/** Reports what a component published: the keys, the name, the description, and whether it is a factory. */
+export type PublishListener = (keys: readonly ResourceKey<unknown>[], name: string, description: string | undefined, isFactory: boolean) => void;
 
 /**
  * Wraps the context a component's `prepare()` and `start()` receive (a child of the component's
@@ -30,8 +32,18 @@ export class ComponentContext implements ContextOwner {
   #inStartPhase = false;
   #waits: Set<string> | undefined;
   #silent = false;
+  /** Set while its prepare() or start() runs: where that code awaits (for the stall report). */
+  suspensionSites: SuspensionSites | undefined;
+  /** The application logger tagged with the component's path, made on first lookup of `Logger`. */
+  logger: Logger | undefined;
 
-  constructor(scope: Context, defaultName: string, onPublish: PublishListener) {
+  constructor(
+    scope: Context,
+    defaultName: string,
+    onPublish: PublishListener,
+    /** The component's path (`root.db`). */
+    readonly path: string,
+  ) {
     this.ctx = new Context(scope);
     this.ctx[attachOwner](this);
     this.#scope = scope;
@@ -46,14 +58,14 @@ export class ComponentContext implements ContextOwner {
     this.#scope.addResource(value, { types: options.types, description: options.description, name });
     if (teardown) this.ctx.addTeardownCallback((error) => teardown(value, error));
     const types = options.types?.length ? options.types : [(value as { constructor: ResourceKey<unknown> }).constructor];
-    this.#onPublish(types, name);
+    this.#onPublish(types, name, options.description, false);
   }
 
   addResourceFactory<T>(factory: () => T | Promise<T>, options: AddResourceFactoryOptions<T>): void {
     this.#assertUsable('add a resource factory');
     const name = options?.name ?? this.#defaultName;
     this.#scope.addResourceFactory(factory, { ...options, name });
-    this.#onPublish(options.types, name);
+    this.#onPublish(options.types, name, options?.description, true);
   }
 
   takeTeardown(callback: TeardownCallback): boolean {

@@ -5,13 +5,17 @@ import type { ProviderRef } from '../graph/resolve-graph';
 const MAX_LINES = 60;
 
 /**
- * The tree of components that have not finished starting, one line each: its phase, how long it
- * has been in it, and what it waits for (key, name, and the component expected to provide it).
+ * The tree of components that have not finished starting, one line each: its path and class, its
+ * phase, how long it has been in it, and what it waits for (key, name, and the component expected
+ * to provide it). Under a component in `prepare()` or `start()`, where that code is suspended: the
+ * application's stack frames at each `await` still pending (innermost first).
  *
  * @example
- * root [starting children 5.0 s]
- *   root.api [waiting 5.0 s] for Db 'default' (from root.db)
- *   root.db [starting 5.0 s, start timeout 5000 ms] in start(): ctx.getResource(Cache 'default')
+ * root (App) [starting children 5.0 s] for its children: api, db
+ *   root.api (Api) [waiting 5.0 s] for Db 'default' (from root.db)
+ *   root.db (DbComponent) [starting 5.0 s, start timeout 5000 ms] in start()   <-- timed out
+ *       suspended at connectWithRetry (src/db.ts:41:7)
+ *                 at async DbComponent.start (src/db.ts:18:5)
  */
 export function renderPendingTree(
   root: ComponentRun,
@@ -26,7 +30,11 @@ export function renderPendingTree(
     if (lines.length >= MAX_LINES) {
       omitted++;
     } else {
-      lines.push(`${'  '.repeat(depth)}${describe(run, now, providers)}${run === marked ? '   <-- timed out' : ''}`);
+      const indent = '  '.repeat(depth);
+      lines.push(`${indent}${describe(run, now, providers)}${run === marked ? '   <-- timed out' : ''}`);
+      for (const chain of run.owner.suspensionSites?.chains() ?? []) {
+        chain.forEach((frame, i) => lines.push(`${indent}    ${i === 0 ? 'suspended at' : '          at'} ${frame}`));
+      }
     }
     for (const child of run.children) visit(child, depth + 1);
   };
@@ -38,8 +46,9 @@ export function renderPendingTree(
 function describe(run: ComponentRun, now: number, providers: ReadonlyMap<unknown, readonly ProviderRef[]>): string {
   const { record, node } = run;
   const state = node.state === 'created' ? 'not begun' : node.state;
-  const head = `${record.path} [${state} ${seconds(now - run.since)}`;
-  if (node.state === 'created') return `${record.path} [not begun: waits for its parent to prepare]`;
+  const name = `${record.path} (${record.instance.constructor.name})`;
+  const head = `${name} [${state} ${seconds(now - run.since)}`;
+  if (node.state === 'created') return `${name} [not begun: waits for its parent to prepare]`;
   if (node.state === 'waiting') {
     const found = providers.get(record) ?? [];
     const waits = [...(run.unmet ?? [])].map((requirement) => {

@@ -1,4 +1,3 @@
-import type { Announcement } from '../context/announcement';
 import { Context } from '../context/context';
 import { announce, hasOwnResource } from '../context/context-chain';
 import { ComponentStartError, ResourceUnavailableError, StartupTimeoutError } from '../errors';
@@ -13,6 +12,8 @@ import type { ComponentRun } from './component-run';
 import type { LifecycleEvent } from './lifecycle-event';
 import type { Logger } from './logger';
 import { renderPendingTree } from './pending-tree';
+import { recordSuspensionSites, SuspensionSites } from './suspension-sites';
+import { StartupLog } from './startup-log';
 
 /** The first failure of a startup: what failed, where, in which phase. */
 interface Failure {
@@ -32,7 +33,7 @@ export class Startup {
   readonly root: ComponentRun;
   readonly #resolved: ResolvedGraph;
   readonly #events: Signal<LifecycleEvent>;
-  readonly #logger: Logger;
+  readonly #log: StartupLog;
   readonly #began = performance.now();
   readonly #runOf = new Map<unknown, ComponentRun>();
   #failure: Failure | undefined;
@@ -46,7 +47,7 @@ export class Startup {
   constructor(resolved: ResolvedGraph, appContext: Context, events: Signal<LifecycleEvent>, logger: Logger) {
     this.#resolved = resolved;
     this.#events = events;
-    this.#logger = logger;
+    this.#log = new StartupLog(logger, () => this.now());
     const scopes = new Map<string, Context>([['', appContext]]);
     const nodes = [...resolved.graph.nodes.values()];
     resolved.records.forEach((record, i) => {
@@ -54,7 +55,12 @@ export class Startup {
       const inner = record.isolated ? new Context(scope) : undefined;
       if (inner) scopes.set(record.path, inner);
       // The listener runs only once the component publishes, after `run` is assigned.
-      const owner = new ComponentContext(inner ?? scope, record.defaultName, (keys, name) => this.#published(run, keys, name));
+      const owner = new ComponentContext(
+        inner ?? scope,
+        record.defaultName,
+        (keys, name, description, isFactory) => this.#published(run, keys, name, description, isFactory),
+        record.path,
+      );
       const run: ComponentRun = {
         record,
         node: nodes[i]!,
@@ -104,6 +110,10 @@ export class Startup {
       for (const run of this.runs) this.#events.dispatch({ type: 'created', path: run.record.path, component: run.record.typeName });
     }
     let onAbort: (() => void) | undefined;
+    const stopRecording = recordSuspensionSites((ctx) => {
+      const owner = ComponentContext.of(ctx);
+      return owner === undefined ? undefined : (owner.suspensionSites ?? null);
+    });
     if (signal) {
       if (signal.aborted) this.#fail(undefined, 'abort', signal.reason);
       onAbort = () => this.#fail(undefined, 'abort', signal.reason);
@@ -112,6 +122,7 @@ export class Startup {
     try {
       return await this.#startRun(this.root);
     } finally {
+      stopRecording();
       if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
   }
@@ -170,11 +181,18 @@ export class Startup {
     run.owner.enterStartPhase();
     this.#enter(run, 'starting');
     node.timings.startStart = run.since;
-    if (!(await this.#phase(run, 'start'))) return false;
+    return (await this.#phase(run, 'start')) && node.state === 'started';
+  }
 
-    const target = run.scope;
+  /**
+   * Called as soon as start() has returned (not after the lifecycle's own awaits), so that the
+   * `started` events come in the order the components finished: a provider's before those of the
+   * consumers it let start.
+   */
+  #started(run: ComponentRun): void {
+    const { record, node } = run;
     let missing: Provision[] | undefined;
-    for (const p of record.provides) if (!hasOwnResource(target, p.key, p.name)) (missing ??= []).push(p);
+    for (const p of record.provides) if (!hasOwnResource(run.scope, p.key, p.name)) (missing ??= []).push(p);
     if (missing !== undefined) {
       const list = missing.map((p) => `${describeKey(p.key)} '${p.name}'`).join(', ');
       this.#fail(
@@ -185,7 +203,7 @@ export class Startup {
             `ctx.addResource(value, { types: [...] }) in prepare() or start(), or remove the declaration`,
         ),
       );
-      return false;
+      return;
     }
     node.timings.startEnd = this.now();
     this.#enter(run, 'started');
@@ -193,7 +211,6 @@ export class Startup {
     if (this.#events.listenerCount > 0) {
       this.#events.dispatch({ type: 'started', path: record.path, ms: node.timings.startEnd - (node.timings.prepareStart ?? 0) });
     }
-    return true;
   }
 
   /**
@@ -210,24 +227,27 @@ export class Startup {
     let reject!: (error: unknown) => void;
     const arrived = (requirement: Requirement): void => {
       run.unmet!.delete(requirement);
+      if (this.#log.debug) {
+        const from = providers[record.requires.indexOf(requirement)];
+        this.#log.waitEnds(run, requirement, from === undefined || from === 'context' ? undefined : from.path);
+      }
       if (--pending === 0) resolve();
     };
     for (let i = 0; i < record.requires.length; i++) {
       const provider = providers[i];
       if (provider === undefined) continue;
       const requirement = record.requires[i]!;
-      let announcement: Announcement | undefined;
-      if (requirement.property === undefined) {
-        if (provider === 'context') continue;
-        const from = this.#runOf.get(provider)!;
-        announcement = from.announcements[provider.provides.findIndex((p) => p.key === requirement.key && p.name === requirement.name)]!;
-        if (announcement.published) continue;
-      }
+      if (requirement.property === undefined && provider === 'context') continue;
+      const from = provider === 'context' ? undefined : this.#runOf.get(provider);
+      const announcement = from?.announcements[from.record.provides.findIndex((p) => p.key === requirement.key && p.name === requirement.name)];
+      const waits = announcement !== undefined && !announcement.published;
+      if (requirement.property === undefined && !waits) continue;
       promise ??= new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
       pending++;
       (run.unmet ??= new Set()).add(requirement);
-      if (announcement !== undefined) {
-        announcement.whenSettled((failure) => (failure === undefined ? arrived(requirement) : reject(failure)));
+      if (waits) this.#log.waitBegins(run, requirement, from!);
+      if (requirement.property === undefined) {
+        announcement!.whenSettled((failure) => (failure === undefined ? arrived(requirement) : reject(failure)));
       } else {
         // The pending tree shows these waits from `unmet`, not as the component's own waits.
         run.owner.lookupRequirement(requirement.key, requirement.name, requirement.optional).then((value) => {
@@ -246,6 +266,8 @@ export class Startup {
     let failed = false;
     let failure: unknown;
     const method = phase === 'prepare' ? run.record.instance.prepare : run.record.instance.start;
+    const { owner } = run;
+    owner.suspensionSites = new SuspensionSites();
     let promise: Promise<unknown>;
     try {
       promise = Promise.resolve(run.ctx.run(() => method.call(run.record.instance, run.ctx)));
@@ -253,9 +275,14 @@ export class Startup {
       promise = Promise.reject(error);
     }
     const done = promise.then(
-      () => void (settled = true),
+      () => {
+        settled = true;
+        owner.suspensionSites = undefined;
+        if (phase === 'start' && !this.#failure) this.#started(run);
+      },
       (error: unknown) => {
         settled = failed = true;
+        owner.suspensionSites = undefined;
         failure = error;
       },
     );
@@ -277,11 +304,13 @@ export class Startup {
         // Another component failed or startup was aborted: do not wait for this one to finish;
         // the rollback tears down what it registered so far.
         run.timedOut = true;
+        owner.suspensionSites = undefined;
         return false;
       }
       if (outcome === 'timeout') {
         run.timedOut = true;
         const tree = this.pendingTree(run);
+        for (const r of this.runs) r.owner.suspensionSites = undefined;
         this.#fail(
           run,
           'timeout',
@@ -304,29 +333,11 @@ export class Startup {
     return !this.#failure;
   }
 
-  /** Records what a component published and in which phase (for the stop order and readyAt). */
-  #published(run: ComponentRun, keys: readonly ResourceKey<unknown>[], name: string): void {
+  /** Records what a component published and in which phase (for the stop order and readyAt), and logs it. */
+  #published(run: ComponentRun, keys: readonly ResourceKey<unknown>[], name: string, description: string | undefined, isFactory: boolean): void {
+    if (!run.startBegan) for (const key of keys) (run.publishedInPrepare ??= new Set()).add(serviceId(key, name));
+    this.#log.published(run, keys, name, description, isFactory);
     const { record } = run;
-    const phase = run.startBegan ? 'start' : 'prepare';
-    for (const key of keys) {
-      if (phase === 'prepare') (run.publishedInPrepare ??= new Set()).add(serviceId(key, name));
-      const declared = record.provides.find((p) => p.key === key && p.name === name);
-      if (declared?.phase === 'prepare' && phase === 'start') {
-        this.#logger.warn(
-          { path: record.path, key: describeKey(key), name },
-          `${record.path} published ${describeKey(key)} '${name}' in start(), but the graph ordered its consumers after its ` +
-            `prepare() (it overrides prepare()); declare @provides(${keyExpression(key)}, { phase: 'start' }) so that ` +
-            `startOrder(), the cycle check and the stop order match what runs`,
-        );
-      }
-      if (declared === undefined) {
-        this.#logger.debug(
-          { path: record.path, key: describeKey(key), name },
-          `${record.path} published ${describeKey(key)} '${name}' in ${phase}() without declaring it with @provides ` +
-            `(allowed; declare it so that consumers can @requires it and start after it)`,
-        );
-      }
-    }
     if (record.provides.length > 0 && record.provides.every((p) => hasOwnResource(run.scope, p.key, p.name))) {
       run.node.timings.readyAt ??= this.now();
     }
@@ -363,11 +374,7 @@ export class Startup {
   #watchdog(run: ComponentRun): void {
     if (this.#watchdogFired || this.#failure) return;
     this.#watchdogFired = true;
-    this.#logger.warn(
-      { path: run.record.path },
-      `startup is slow: ${run.record.path} has used half of its start timeout (${run.record.startTimeout} ms). ` +
-        `Components still starting:\n${this.pendingTree()}`,
-    );
+    this.#log.slow(run, this.pendingTree());
   }
 
   #enter(run: ComponentRun, state: ComponentRun['node']['state']): void {

@@ -53,10 +53,8 @@ export async function runApplication(root: ComponentType, config?: unknown, opti
     stopMonitor = startLoopMonitor({ threshold: options.blockedLoopThreshold ?? 100, logger });
   }, MONITOR_DELAY_MS);
   monitorDelay.unref();
+  // bootstrap logs a line per component started and stopped (info), in the order they happen.
   const events = new Signal<LifecycleEvent>({ name: 'lifecycle' });
-  events.connect((event) => {
-    if (event.type === 'started') logger.info({ path: event.path, ms: Math.round(event.ms) }, `${event.path} started (${event.ms.toFixed(1)} ms)`);
-  });
   const startup = new AbortController();
   let app: Application | undefined;
   let received: HandledSignal | undefined;
@@ -151,7 +149,7 @@ async function runCli(app: Application, logger: Logger, interrupted: Promise<unk
     }
     result = outcome.value;
   } catch (error) {
-    logger.error({ err: error }, `run() failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    logger.error({ err: error }, `run() failed: ${String(error)}`);
     return 1;
   } finally {
     await ctx.close().catch((error: unknown) => logger.error({ err: error }, `closing run()'s context failed: ${String(error)}`));

@@ -61,7 +61,7 @@ describe('connecting', () => {
     try {
       const config = { components: { bridge: { type: 'bridge', servers: [nats().url], startTimeout: 300 } } };
       const error = await rejectionOf(bootstrap(ContainerComponent, config, { logger: silentLogger }));
-      expect((error.cause as { pendingTree: string }).pendingTree).toContain(`root.bridge [preparing`);
+      expect((error.cause as { pendingTree: string }).pendingTree).toMatch(/root\.bridge \(BridgeComponent\) \[preparing/);
       expect((error.cause as { pendingTree: string }).pendingTree).toContain(`a connection to NATS at ${nats().url}`);
     } finally {
       await nats().restart();

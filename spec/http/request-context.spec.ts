@@ -104,7 +104,7 @@ describe('the context of a request', () => {
     const response = await send(url, { method: 'POST', path: '/echo', body: { title: 'x' } });
     expect(response.status).toBe(200);
     expect(seen).toEqual({ body: { title: 'x' }, sameReply: true, current: true });
-    expect(appLogger.lines).toContainEqual({ level: 'info', fields: { reqId: expect.any(String), method: 'POST', url: '/echo', extra: 1 }, message: 'handling' });
+    expect(appLogger.lines).toContainEqual({ level: 'info', fields: { component: 'root.http', reqId: expect.any(String), method: 'POST', url: '/echo', extra: 1 }, message: 'handling' });
   });
 
   it('closes the context of a streamed response once the stream has ended', async () => {

@@ -213,9 +213,9 @@ describe('start failures', () => {
     expect(error).toMatchObject({ code: 'ASPHALT_COMPONENT_START', path: 'root.db', phase: 'timeout' });
     expect(error.cause.code).toBe('ASPHALT_STARTUP_TIMEOUT');
     const tree = error.cause.pendingTree;
-    expect(tree).toMatch(/^root \[starting children/);
-    expect(tree).toMatch(/root\.db \[starting [\d.]+ s, start timeout 80 ms\] in start\(\)\s+<-- timed out/);
-    expect(tree).toContain("root.cache [waiting");
+    expect(tree).toMatch(/^root \(Root\) \[starting children/);
+    expect(tree).toMatch(/root\.db \(Hanging\) \[starting [\d.]+ s, start timeout 80 ms\] in start\(\)\s+<-- timed out/);
+    expect(tree).toContain("root.cache (CacheComponent) [waiting");
     expect(tree).toContain("for token(Db) 'default' (from root.db)");
     expect(error.message).toContain('did not finish start() within its start timeout of 80 ms');
   });
@@ -390,7 +390,14 @@ describe('observability', () => {
   it('warns once, with the pending tree, when a component has used half of its start timeout', async () => {
     const warnings: string[] = [];
     const debug: string[] = [];
-    const logger = { ...silentLogger, isLevelEnabled: () => true, warn: (_o: object | string, m?: string) => void warnings.push(m ?? ''), debug: (_o: object | string, m?: string) => void debug.push(m ?? '') };
+    const info: string[] = [];
+    const logger = {
+      ...silentLogger,
+      isLevelEnabled: () => true,
+      warn: (_o: object | string, m?: string) => void warnings.push(m ?? ''),
+      info: (_o: object | string, m?: string) => void info.push(m ?? ''),
+      debug: (_o: object | string, m?: string) => void debug.push(m ?? ''),
+    };
     @provides(Db)
     @component({ startTimeout: 2_000 })
     class Slowish extends Component {
@@ -411,9 +418,9 @@ describe('observability', () => {
     const app = await bootstrap(Root, {}, { logger });
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('startup is slow: root.db has used half of its start timeout (2000 ms)');
-    expect(warnings[0]).toContain("root.cache [waiting");
+    expect(warnings[0]).toContain("root.cache (CacheComponent) [waiting");
     expect(debug.join('\n')).toContain("root.db published token(Web) 'default' in start() without declaring it with @provides");
-    expect(debug.join('\n')).toMatch(/root\.cache started in [\d.]+ ms/);
+    expect(info.join('\n')).toMatch(/root\.cache started in [\d.]+ ms/);
     await app.stop();
   });
 });

@@ -203,6 +203,6 @@ describe('stopAfter during startup', () => {
     expect(failure).toBeInstanceOf(ComponentStartError);
     const timeout = (failure as ComponentStartError).cause as StartupTimeoutError;
     expect(timeout).toBeInstanceOf(StartupTimeoutError);
-    expect(timeout.pendingTree).toMatch(/root\.server \[waiting [\d.]+ s\] for root\.watcher to start \(it stops after root\.server\)/);
+    expect(timeout.pendingTree).toMatch(/root\.server \(\w+\) \[waiting [\d.]+ s\] for root\.watcher to start \(it stops after root\.server\)/);
   });
 });

@@ -16,7 +16,14 @@ describe('the newsletter sample', () => {
     expect(output.match(/SubscriberStore 'default'/g)).toHaveLength(1);
     for (const to of ['a@x.org', 'b@x.org', 'c@x.org']) expect(output).toContain(`sent "Issue #1" to ${to}`);
     expect(output).toContain('newsletter: 3 mail(s) sent');
-    expect(lines[lines.length - 1]).toBe('mailer: connection closed');
+    // bootstrap logs (info) the start first, then a line per component started and stopped: the
+    // mailer closes its connection as it stops, after the newsletter that sends through it.
+    expect(lines[0]).toBe('info: starting the application: 4 component(s) under root (NewsletterApp)');
+    const at = (prefix: string) => lines.findIndex((line) => line.startsWith(prefix));
+    expect(at('info: root.newsletter stopped')).toBeGreaterThan(at('newsletter: 3 mail(s) sent'));
+    expect(at('mailer: connection closed')).toBeGreaterThan(at('info: root.newsletter stopped'));
+    expect(at('info: root.mailer stopped')).toBeGreaterThan(at('mailer: connection closed'));
+    expect(lines[lines.length - 1]).toMatch(/^info: root stopped in [\d.]+ ms$/);
   });
 
   it('refuses a bad config with the path of the bad value and starts nothing', async () => {

@@ -13,6 +13,9 @@ export function installTypeScriptHook(basedir: string): boolean {
   if (installed) return true;
   const swc = findSwc(basedir);
   if (swc === undefined) return false;
+  // The compiled code carries an inline source map: with Node's source-map support on, stack
+  // traces (a start failure's cause, the stall report's frames) give the .ts file's own lines.
+  process.setSourceMapsEnabled(true);
   type Loader = (module: { _compile(code: string, filename: string): void }, filename: string) => void;
   (require.extensions as unknown as Record<string, Loader>)['.ts'] = (module, filename) => {
     module._compile(swc.transformFileSync(filename, options).code, filename);
