@@ -4,7 +4,7 @@ import { ComponentStartError, ResourceUnavailableError, StartupTimeoutError } fr
 import type { Signal } from '../events/signal';
 import type { Provision, Requirement } from '../graph/graph-types';
 import type { ResolvedGraph } from '../graph/resolve-graph';
-import { describeKey, keyExpression, type ResourceKey } from '../resources/resource-key';
+import { describeKey, type ResourceKey } from '../resources/resource-key';
 import { serviceId } from '../resources/service-id';
 import { labelContext } from '../context/context-label';
 import { ComponentContext } from './component-context';
