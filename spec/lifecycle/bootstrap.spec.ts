@@ -191,6 +191,38 @@ describe('start failures', () => {
     expect(log.indexOf('cache stop')).toBeLessThan(log.indexOf('db stop'));
   });
 
+  it('says that the rollback failed, instead of that everything was stopped again, when a stop fails in it', async () => {
+    @provides(Db)
+    class LeakyDb extends Component {
+      override async start(ctx: Context) {
+        ctx.addResource({ url: 'x' }, { types: [Db] });
+        ctx.addTeardownCallback(() => {
+          throw new Error('could not close the pool');
+        });
+      }
+    }
+    @requires(Db)
+    class Broken extends Component {
+      override async start() {
+        throw new Error('bad start');
+      }
+    }
+    class Root extends Component {
+      constructor() {
+        super();
+        this.addComponent('db', LeakyDb);
+        this.addComponent('broken', Broken);
+      }
+    }
+    const error = (await bootstrap(Root, {}, quiet).catch((e: unknown) => e)) as Error & { rollbackError?: unknown };
+    expect(error).toMatchObject({ code: 'ASPHALT_COMPONENT_START', path: 'root.broken', phase: 'start' });
+    expect(error.message).toContain('bad start');
+    expect(error.message).not.toContain('Everything that had started was stopped again');
+    expect(error.message).toMatch(/Stopping what had started failed too \(the error's rollbackError\): .*could not close the pool/s);
+    expect(error.stack).toContain('Stopping what had started failed too');
+    expect(error.rollbackError).toBeInstanceOf(Error);
+  });
+
   it('reports a start timeout with the tree of pending components and what they wait for', async () => {
     const held = gate();
     @provides(Db)

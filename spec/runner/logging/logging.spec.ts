@@ -69,7 +69,7 @@ describe('asphalt run logging', () => {
     const result = await runCli(['run', app({ db: 'FailingDb' }), '--log-level', level, '--log-format', 'pretty']);
     expect(result.code).toBe(1);
     const stderr = result.stderr;
-    expect(stderr).toMatch(/ERROR component root\.db failed in start: connection refused by db\.example:5432\n/);
+    expect(stderr).toMatch(/ERROR component root\.db \(FailingDb\) failed in start\(\): connection refused by db\.example:5432\n/);
     const cause = stderr.slice(stderr.indexOf('caused by: Error\n'));
     expect(cause).toMatch(
       new RegExp(`^caused by: Error\\n\\s+at openDatabase \\(${fixtures.replace(/[.\\/]/g, '\\$&')}\\.ts:\\d+:\\d+\\)\\n\\s+at async FailingDb\\.start \\(`),
