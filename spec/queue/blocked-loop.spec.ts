@@ -1,37 +1,24 @@
 import { bootstrap, ContainerComponent, silentLogger, type Application, type Logger } from '../../lib';
 import { defineJob, jobProcessor, Queue, QueueComponent, QueueWorker, QueueWorkerComponent, type QueueWorkerConfig } from '../../lib/queue';
 import { RedisComponent } from '../../lib/redis';
-import { LoopMonitor, startLoopMonitor } from '../../lib/workers';
+import { startLoopMonitor } from '../../lib/workers';
 import { useRedisServer } from '../redis/redis-server';
+import { useLoopProbe } from '../support/loop-probe';
 
 jest.setTimeout(60_000);
 
 const redis = useRedisServer();
 
-/**
- * Whether the monitor thread has paused this thread and probed it since the flag was reset: the
- * probe (installed by the first LoopMonitor) is wrapped, so the job below blocks until it is
- * caught, however slow a loaded machine makes the monitor thread, instead of for a fixed time.
- */
-let probed = false;
-const PROBE = Symbol.for('asphalt-ts.loop-probe');
-beforeAll(async () => {
-  await new LoopMonitor({ threshold: 1_000 }).stop(); // installs the probe
-  const original = (globalThis as Record<symbol, () => unknown>)[PROBE]!;
-  (globalThis as Record<symbol, () => unknown>)[PROBE] = () => {
-    probed = true;
-    return original();
-  };
-});
+const probe = useLoopProbe();
 
 const Digest = defineJob<{ ms: number }, number>('digest');
 
 /** Busy-waits on the worker's own event loop (not on the worker pool): the mistake the detector must name. */
 function hashForever(ms: number): number {
-  probed = false;
+  probe.reset();
   const start = Date.now();
   let x = 0;
-  while (Date.now() - start < ms || (!probed && Date.now() - start < 20_000)) x = (x * 31 + 7) % 1_000_003;
+  while (Date.now() - start < ms || (!probe.caught && Date.now() - start < 20_000)) x = (x * 31 + 7) % 1_000_003;
   return x;
 }
 

@@ -3,34 +3,21 @@ import { labelContext } from '../../lib/context/context-label';
 import type { LoopBlockedEvent } from '../../lib/workers/loop-blocked-event';
 import { LoopMonitor } from '../../lib/workers/loop-monitor';
 import { startLoopMonitor } from '../../lib/workers/start-loop-monitor';
+import { useLoopProbe } from '../support/loop-probe';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * Whether the monitor thread has paused this thread and probed it since the flag was reset: the
- * probe (installed by the first LoopMonitor) is wrapped, so a block can last until it is caught,
- * however slow a loaded machine makes the monitor thread, instead of for a fixed time.
- */
-let probed = false;
-const PROBE = Symbol.for('asphalt-ts.loop-probe');
-beforeAll(async () => {
-  await new LoopMonitor({ threshold: 1_000 }).stop(); // installs the probe
-  const original = (globalThis as Record<symbol, () => unknown>)[PROBE]!;
-  (globalThis as Record<symbol, () => unknown>)[PROBE] = () => {
-    probed = true;
-    return original();
-  };
-});
+const probe = useLoopProbe();
 
 /**
  * Keeps the event loop busy for at least `ms`, and until the monitor thread has captured the block
  * (at most 20 s): the deliberate block the detector must name.
  */
 function crunchNumbersFor(ms: number, untilProbed = true): number {
-  probed = false;
+  probe.reset();
   const start = Date.now();
   let x = 0;
-  while (Date.now() - start < ms || (untilProbed && !probed && Date.now() - start < 20_000)) x = (x * 31 + 7) % 1_000_003;
+  while (Date.now() - start < ms || (untilProbed && !probe.caught && Date.now() - start < 20_000)) x = (x * 31 + 7) % 1_000_003;
   return x;
 }
 
