@@ -87,10 +87,14 @@ function monitorMain(deps: MonitorDeps): void {
       if (Atomics.load(state, 0) !== beat) {
         port.postMessage({ type: 'missed', beat, reason: 'the loop was free again before it could be paused' });
       } else {
-        // The probe is evaluated in the scope of the innermost frame where it can be found: Node's
-        // internal frames have no `Symbol`, and under a test runner user code may run in its own realm.
+        // The probe is evaluated in the scope of the outermost frame where it can be found: Node's
+        // internal frames have no `Symbol`, and under a test runner user code may run in its own
+        // realm. Outermost, because evaluating in a frame writes the frame's locals back, and in the
+        // innermost one that can be a derived constructor in the middle of its super() call, which
+        // then threw "Super constructor may only be called once" (bullmq's msgpackr, loaded on a
+        // CPU-starved machine). The probe's stack holds every frame whichever one it runs in.
         let value: { label?: string; stack?: string } | undefined;
-        for (const frame of callFrames.slice(0, 20)) {
+        for (const frame of callFrames.slice(-40).reverse()) {
           const evaluated = await post('Debugger.evaluateOnCallFrame', {
             callFrameId: frame.callFrameId,
             expression: probe,

@@ -59,6 +59,30 @@ describe('LoopMonitor', () => {
     expect(event.captureMs).toBeGreaterThan(0); // its cost is measured by `npm run bench -- workers`
   });
 
+  it('probes a thread blocked in a derived constructor before its super() without breaking that constructor', async () => {
+    // Evaluating the probe in such a frame made its super() throw "Super constructor may only be
+    // called once" (bullmq's msgpackr Packr, blocked while a CPU-starved machine loaded it).
+    const events = watch({ threshold: 100 });
+    class Base {
+      constructor(readonly n: number) {}
+    }
+    class Derived extends Base {
+      constructor() {
+        probe.reset();
+        const start = Date.now();
+        let x = 0;
+        while (Date.now() - start < 400 || (!probe.caught && Date.now() - start < 20_000)) x = (x * 31 + 7) % 1_000_003;
+        super(x);
+      }
+    }
+    const ctx = new Context();
+    labelContext(ctx, 'root.builder');
+    const made = ctx.run(() => new Derived());
+    expect(made).toBeInstanceOf(Derived);
+    await until(() => events.some((e) => e.component === 'root.builder'));
+    expect(events.find((e) => e.component === 'root.builder')!.stack).toMatch(/at new Derived \(.*loop-monitor\.spec\.ts:\d+:\d+\)/);
+  });
+
   it('names a labelled child context within its component', async () => {
     const events = watch({ threshold: 100 });
     const component = new Context();
