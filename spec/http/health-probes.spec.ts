@@ -62,25 +62,30 @@ describe('the health probes', () => {
     const running = await startHttp(
       routes((app) =>
         app.get('/block', async () => {
-          const until = Date.now() + 400;
+          // 4x the threshold, which is 10x what a machine loaded with 8 CPU hogs was seen to stall for
+          // on its own (over 100 ms), so that /livez is still 200 before the deliberate block.
+          const until = Date.now() + 4_000;
           while (Date.now() < until) {
             // a synchronous stretch that blocks the event loop
           }
           return { blocked: true };
         }),
       ),
-      { health: { loopBlockedThreshold: 100 } },
+      { health: { loopBlockedThreshold: 1_000 } },
     );
-    expect((await send(running.url, { path: '/livez' })).status).toBe(200);
+    // No "200 before" check: on a machine loaded with CPU hogs, loading modules at startup can itself
+    // block past the threshold. What must hold is that the deliberate block is the one reported.
+    const blockedMs = (body: string): number => (json(body).error as { eventLoop?: { blockedMs?: number } } | undefined)?.eventLoop?.blockedMs ?? 0;
     await send(running.url, { path: '/block' });
     let livez = await send(running.url, { path: '/livez' });
-    for (let i = 0; i < 200 && livez.status === 200; i++) {
+    for (let i = 0; i < 500 && blockedMs(livez.body) < 3_900; i++) {
       await new Promise((resolve) => setTimeout(resolve, 10));
       livez = await send(running.url, { path: '/livez' });
     }
     expect(livez.status).toBe(503);
     expect(json(livez.body)).toMatchObject({ status: 'error', error: { eventLoop: { status: 'down' } } });
-    expect((json(livez.body).error as { eventLoop: { message: string } }).eventLoop.message).toMatch(/^the event loop was blocked for \d+ ms \(threshold 100 ms\)/);
+    expect(blockedMs(livez.body)).toBeGreaterThanOrEqual(3_900);
+    expect((json(livez.body).error as { eventLoop: { message: string } }).eventLoop.message).toMatch(/^the event loop was blocked for \d+ ms \(threshold 1000 ms\)/);
   });
 
   it('are served on a separate admin port when health.port is set', async () => {
