@@ -8,7 +8,7 @@ import { HealthComponent, HealthRegistry } from '../../lib/health';
 import { RedisClient, RedisComponent, RedisConnection, type RedisConnectionEvent } from '../../lib/redis';
 import { startRedisServer, useRedisServer } from './redis-server';
 
-jest.setTimeout(30_000);
+jest.setTimeout(90_000);
 
 const redis = useRedisServer();
 const apps: Application[] = [];
@@ -141,16 +141,20 @@ describe('the redis component', () => {
       })();
 
       await new Promise((resolve) => setTimeout(resolve, 100));
+      // Each wait is registered before the action that causes its event: a reconnect that is quick
+      // (or a slow spec on a loaded machine) would otherwise dispatch it before waitFor() listens.
+      const failed = connection.events.waitFor((e) => e.type === 'error', { timeout: 30_000 });
       await server.kill();
-      await connection.events.waitFor((e) => e.type === 'error', { timeout: 5_000 });
+      await failed;
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(connection.ready).toBe(false);
       expect(await rejectionOf(client.get('spec:k1'))).toMatchObject({ message: expect.stringMatching(/offline|closed/i) });
       expect((await health.run()).error['redis:default']).toMatchObject({ status: 'down', message: expect.stringContaining('not connected') });
 
+      const ready = connection.events.waitFor((e) => e.type === 'ready', { timeout: 30_000 });
       await server.restart();
       restarted = true;
-      await connection.events.waitFor((e) => e.type === 'ready', { timeout: 10_000 });
+      await ready;
       await new Promise((resolve) => setTimeout(resolve, 100));
       running = false;
       await traffic;
