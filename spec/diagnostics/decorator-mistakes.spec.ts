@@ -1,15 +1,8 @@
 import { bootstrap, Component, ComponentStartError, DecoratorError, provides, requires, silentLogger, token } from '../../lib';
+import { thrown } from '../support/thrown';
 
 const Db = token<string>('Db');
 
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('@requires and @provides written without parentheses', () => {
   it('on a class: names the class and says the parentheses (the key) are missing, not an import cycle', () => {

@@ -13,17 +13,10 @@ import {
   silentLogger,
   token,
 } from '../../lib';
+import { thrown } from '../support/thrown';
 
 const Db = token<string>('Db');
 
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 async function rejected(promise: Promise<unknown>): Promise<Error> {
   try {

@@ -1,5 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../../bench/support/free-port';
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (one helper for specs and benchmarks). */
+export { freePort };
 
 /** A server process on a loopback port, as the specs start them (nats-server, redis-server, ...). */
 export interface LoopbackProcess {
@@ -44,11 +47,3 @@ export async function startOnFreePort(
   return { port, kill, restart: launch };
 }
 
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
