@@ -131,8 +131,9 @@ export async function rawClient(port: number): Promise<RawClient> {
 /** A GET request as raw bytes. */
 export const rawGet = (path: string): string => `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`;
 
-/** Resolves when `condition()` holds (checked every 5 ms), or throws after `ms`. */
-export async function until(condition: () => boolean, what: string, ms = 5_000): Promise<void> {
+/** Resolves when `condition()` holds (checked every 5 ms), or throws after `ms`: a bound against
+ * a hang, not a margin (15 s by default, which holds with 8 CPU hogs on 2 cores). */
+export async function until(condition: () => boolean, what: string, ms = 15_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
