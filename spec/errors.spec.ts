@@ -82,7 +82,7 @@ const INTERNAL_THROWS: Record<string, string> = {
   'redis/redis-component.ts Error': "a health check's failure: its message becomes the check's 'down' detail",
   'queue/queue-component.ts Error': "a health check's failure: its message becomes the check's 'down' detail",
   'queue/queue-worker-component.ts Error': "a health check's failure: its message becomes the check's 'down' detail",
-  'runner/config/yaml-tags.ts TagFileLimit': 'caught by the YAML tag and reported as a ConfigError with the source',
+  'runner/config/tag-files.ts TagFileLimit': 'caught by the YAML tag and reported as a ConfigError with the source',
   'bridge/codec.ts Unserializable': 'caught by the encoder and reported as a BridgePayloadError with the path',
   'bridge/codec.ts Error': 'caught by the decoder and answered as a RemoteRejectedError',
   'serialization/custom-type-registry.ts TypeError': 'caught by the reader and reported as a DeserializationError (custom-decode)',

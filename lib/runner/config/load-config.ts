@@ -17,7 +17,9 @@ import {
 import { resolveRunnerSettings, type RunnerOverride, type RunnerSettings } from './runner-settings';
 import { SERVICE_KEYS, selectService } from './select-service';
 import { applySetOverride, parseSetFlags, type LabelledSet, type SetOverride } from './set-override';
-import { fileErrorText, MAX_DEPTH, MAX_NODES, parseYaml, TagFiles } from './yaml-tags';
+import { parseYaml } from './parse-yaml';
+import { fileErrorText, TagFiles } from './tag-files';
+import { MAX_DEPTH, MAX_NODES } from './yaml-context';
 
 /** The keys allowed at the top level of a config file. */
 export const TOP_LEVEL_KEYS = ['component', 'runner', 'services'] as const;

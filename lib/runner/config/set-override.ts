@@ -9,7 +9,9 @@ import {
   SourceMap,
   type ValueSource,
 } from './config-sources';
-import { MAX_DEPTH, parseYaml, type TagFiles } from './yaml-tags';
+import { parseYaml } from './parse-yaml';
+import type { TagFiles } from './tag-files';
+import { MAX_DEPTH } from './yaml-context';
 
 /**
  * A `key.path=value` override given by another flag than `--set` (e.g. `--start-timeout 5000` is

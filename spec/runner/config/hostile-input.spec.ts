@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../../lib/errors';
 import { loadConfig, type LoadConfigOptions } from '../../../lib/runner/config/load-config';
-import { MAX_TAG_FILE_BYTES } from '../../../lib/runner/config/yaml-tags';
+import { MAX_TAG_FILE_BYTES } from '../../../lib/runner/config/tag-files';
 
 jest.setTimeout(60_000);
 
