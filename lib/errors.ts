@@ -229,19 +229,41 @@ export class GraphError extends AsphaltError {
 /** Starting the application failed; everything that had started was stopped again. */
 export class ComponentStartError extends AsphaltError {
   static override readonly code = 'ASPHALT_COMPONENT_START';
+  /** What failed, as the first line(s) of the message, without what the rollback did. */
+  readonly #what: string;
+  /** What the rollback did, as the message's last line (`undefined`: no rollback was run). */
+  #rollback: string | undefined;
+
   constructor(
     message: string,
     /** `construct`, `config`, `wait`, `prepare`, `start`, `timeout` or `abort`. */
     readonly phase: string,
     /** Path of the component that failed (`root.db`). */
     readonly path: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { rolledBack?: boolean },
   ) {
-    super(message, options);
+    const rollback = options?.rolledBack === true ? 'Everything that had started was stopped again.' : undefined;
+    super(rollback === undefined ? message : `${message}\n${rollback}`, options);
+    this.#what = message;
+    this.#rollback = rollback;
   }
 
   /** Set when stopping what had started also failed: the `TeardownError` of that rollback. */
   rollbackError?: unknown;
+
+  /**
+   * Records that stopping what had started failed too: sets {@link rollbackError}, and the message
+   * (and the stack's first lines) say so instead of that everything was stopped again.
+   */
+  rollbackFailed(failure: unknown): void {
+    this.rollbackError = failure;
+    const said = this.message;
+    this.#rollback = `Stopping what had started failed too (the error's rollbackError): ${failure instanceof Error ? failure.message : String(failure)}`;
+    this.message = `${this.#what}\n${this.#rollback}`;
+    // The stack begins with `Name: message` as it was when the error was made.
+    const header = this.stack?.indexOf(said) ?? -1;
+    if (header !== -1 && header < 200) this.stack = this.stack!.slice(0, header) + this.message + this.stack!.slice(header + said.length);
+  }
 }
 
 /** A component did not finish `prepare()` + `start()` within its start timeout. */

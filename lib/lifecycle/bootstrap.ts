@@ -88,12 +88,7 @@ export async function bootstrap(root: ComponentType, config?: unknown, options: 
     try {
       await stop(error);
     } catch (failure) {
-      error.rollbackError = failure;
-      // The message said the rollback worked; say that it did not, in the message and its stack.
-      const said = 'Everything that had started was stopped again.';
-      const instead = `Stopping what had started failed too (the error's rollbackError): ${failure instanceof Error ? failure.message : String(failure)}`;
-      error.message = error.message.replace(said, instead);
-      if (error.stack !== undefined) error.stack = error.stack.replace(said, instead);
+      error.rollbackFailed(failure);
       logger.error({ err: failure }, `rolling back the failed startup also failed: ${failure instanceof Error ? failure.message : String(failure)}`);
     }
     throw error;

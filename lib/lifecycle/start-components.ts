@@ -139,7 +139,7 @@ export class Startup {
         : failure.phase === 'timeout'
           ? why
           : `component ${path}${failure.run ? ` (${failure.run.record.instance.constructor.name})` : ''} failed in ${failure.phase}${failure.phase === 'prepare' || failure.phase === 'start' ? '()' : ''}: ${why}`;
-    return new ComponentStartError(`${what}\nEverything that had started was stopped again.`, failure.phase, path, { cause });
+    return new ComponentStartError(what, failure.phase, path, { cause, rolledBack: true });
   }
 
   /** The pending-components tree, as in `StartupTimeoutError`. */

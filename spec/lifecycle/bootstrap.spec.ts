@@ -220,6 +220,8 @@ describe('start failures', () => {
     expect(error.message).not.toContain('Everything that had started was stopped again');
     expect(error.message).toMatch(/Stopping what had started failed too \(the error's rollbackError\): .*could not close the pool/s);
     expect(error.stack).toContain('Stopping what had started failed too');
+    expect(error.stack).not.toContain('Everything that had started was stopped again');
+    expect(error.stack).toMatch(/\n    at /);
     expect(error.rollbackError).toBeInstanceOf(Error);
   });
 
