@@ -5,6 +5,13 @@ ensure_debian nats-server nats-server  # the bridge specs and benchmark start th
 ensure_debian openssl openssl          # the bridge and HTTP TLS specs make a self-signed certificate
 ensure_debian /usr/lib/postgresql/15/bin/pg_ctl postgresql  # the SQL specs start a throwaway PostgreSQL 15 cluster
 ensure_debian redis-server redis-server  # the redis, queue and scheduler specs and benchmarks start their own server
+echo "== merge-conflict markers (git grep)"
+# A merge left half-done once: CHANGELOG.md carried <<<<<<< blocks for a day. Outside a git
+# checkout (an npm pack) there is nothing to check.
+if git rev-parse --git-dir > /dev/null 2>&1 && git grep -nE '^(<<<<<<< |>>>>>>> |=======$)' -- . ; then
+  echo "merge-conflict markers in the lines above: resolve the merge (keep what both sides meant) and remove them" >&2
+  exit 1
+fi
 echo "== type-check (tsc --noEmit)"
 npx tsc --noEmit -p tsconfig.json
 echo "== lint (eslint)"
