@@ -30,6 +30,7 @@ describe('the error catalogue', () => {
     const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
     const rows = [...readme.matchAll(/^\| `(ASPHALT_[A-Z_]+)` \| `(\w+)` \|/gm)].map(([, code, cls]) => [cls!, code!] as const);
     expect(new Map(rows)).toEqual(exportedErrors());
+    expect(rows.map(([, code]) => code).filter((code, i, all) => all.indexOf(code) !== i)).toEqual([]); // each row once
   });
 
   it('gives every error class its own stable code', () => {
