@@ -231,8 +231,6 @@ export class ComponentStartError extends AsphaltError {
   static override readonly code = 'ASPHALT_COMPONENT_START';
   /** What failed, as the first line(s) of the message, without what the rollback did. */
   readonly #what: string;
-  /** What the rollback did, as the message's last line (`undefined`: no rollback was run). */
-  #rollback: string | undefined;
 
   constructor(
     message: string,
@@ -245,7 +243,6 @@ export class ComponentStartError extends AsphaltError {
     const rollback = options?.rolledBack === true ? 'Everything that had started was stopped again.' : undefined;
     super(rollback === undefined ? message : `${message}\n${rollback}`, options);
     this.#what = message;
-    this.#rollback = rollback;
   }
 
   /** Set when stopping what had started also failed: the `TeardownError` of that rollback. */
@@ -258,11 +255,10 @@ export class ComponentStartError extends AsphaltError {
   rollbackFailed(failure: unknown): void {
     this.rollbackError = failure;
     const said = this.message;
-    this.#rollback = `Stopping what had started failed too (the error's rollbackError): ${failure instanceof Error ? failure.message : String(failure)}`;
-    this.message = `${this.#what}\n${this.#rollback}`;
+    this.message = `${this.#what}\nStopping what had started failed too (the error's rollbackError): ${failure instanceof Error ? failure.message : String(failure)}`;
     // The stack begins with `Name: message` as it was when the error was made.
     const header = this.stack?.indexOf(said) ?? -1;
-    if (header !== -1 && header < 200) this.stack = this.stack!.slice(0, header) + this.message + this.stack!.slice(header + said.length);
+    if (header !== -1) this.stack = this.stack!.slice(0, header) + this.message + this.stack!.slice(header + said.length);
   }
 }
 
