@@ -136,15 +136,41 @@ describe('bootstrap', () => {
   });
 
   it('emits lifecycle events and a ready summary with the critical path', async () => {
+    // The critical path follows what finished last. db's start waits until independent's has
+    // finished, so the db -> cache -> web chain ends later by the order of events, not by sleeps
+    // (under 8 CPU hogs, independent's 1 ms sleep once outlasted db's 5 ms one).
+    const independentDone = gate();
+    @provides(Db)
+    class DbAfterIndependent extends Component {
+      override async start(ctx: Context) {
+        await independentDone.opened;
+        ctx.addResource({ url: 'pg://x' }, { types: [Db] });
+      }
+    }
+    class IndependentFirst extends Component {
+      override async start() {
+        await sleep(1);
+        independentDone.release();
+      }
+    }
+    class Timed extends Component {
+      constructor() {
+        super();
+        this.addComponent('web', WebComponent);
+        this.addComponent('cache', CacheComponent);
+        this.addComponent('db', DbAfterIndependent);
+        this.addComponent('independent', IndependentFirst);
+      }
+    }
     const events = new Signal<LifecycleEvent>();
     const seen: LifecycleEvent[] = [];
     events.connect((e) => seen.push(e));
-    const app = await bootstrap(App, {}, { ...quiet, events });
+    const app = await bootstrap(Timed, {}, { ...quiet, events });
     const ready = seen.find((e) => e.type === 'ready');
     expect(ready).toMatchObject({ type: 'ready', components: 5 });
     expect(ready && 'criticalPath' in ready && ready.criticalPath).toEqual(['root.db', 'root.cache', 'root.web', 'root']);
     expect(seen.filter((e) => e.type === 'started').map((e) => e.path)).toContain('root.cache');
-    expect(seen[0]).toEqual({ type: 'created', path: 'root', component: 'App' });
+    expect(seen[0]).toEqual({ type: 'created', path: 'root', component: 'Timed' });
     expect(seen.filter((e) => e.type === 'created')).toHaveLength(5);
     await app.stop();
     expect(seen.filter((e) => e.type === 'stopped')).toHaveLength(5);
