@@ -91,7 +91,11 @@ describe('the scheduler', () => {
   });
 
   it('misses a fire time beyond maxInstances while a run is still going', async () => {
-    const { events } = await start({ schedules: [{ id: 'slow', job: 'tick', args: { ms: 260 }, trigger: { every: 100 }, maxInstances: 1 }] });
+    // coalesce off and a grace no load reaches: a late timer then yields one max-instances miss per
+    // fire time rather than one folded ('coalesced') or 'late' miss, so the reason is the subject alone
+    const { events } = await start({
+      schedules: [{ id: 'slow', job: 'tick', args: { ms: 260 }, trigger: { every: 100 }, maxInstances: 1, coalesce: false, misfireGraceTime: 600_000 }],
+    });
     await until(() => events.some((e) => e.type === 'succeeded'));
     const whileRunning = events.slice(0, events.findIndex((e) => e.type === 'succeeded'));
     const missed = whileRunning.filter((e) => e.type === 'missed');
@@ -115,12 +119,14 @@ describe('the scheduler', () => {
     }
     await until(() => events.some((e) => e.schedule === 'coalesced' && e.type === 'submitted'));
     const coalesced = events.filter((e) => e.schedule === 'coalesced');
-    expect(coalesced.filter((e) => e.type === 'missed').every((e) => e.reason === 'coalesced')).toBe(true);
-    expect(coalesced.filter((e) => e.type === 'missed').length).toBeGreaterThanOrEqual(5);
+    // the fire time kept may find the run from before the block not yet finished: a max-instances miss
+    expect(coalesced.filter((e) => e.type === 'missed').every((e) => e.reason === 'coalesced' || e.reason === 'max-instances')).toBe(true);
+    expect(coalesced.filter((e) => e.type === 'missed' && e.reason === 'coalesced').length).toBeGreaterThanOrEqual(5);
     expect(coalesced.filter((e) => e.type === 'submitted')).toHaveLength(1);
     const strict = events.filter((e) => e.schedule === 'strict' && e.type === 'missed');
-    expect(strict.length).toBeGreaterThanOrEqual(5);
-    expect(strict.every((e) => e.reason === 'late')).toBe(true);
+    // a fire time served on the very millisecond is not late; if a run is going, it is a max-instances miss
+    expect(strict.filter((e) => e.reason === 'late').length).toBeGreaterThanOrEqual(5);
+    expect(strict.every((e) => e.reason === 'late' || e.reason === 'max-instances')).toBe(true);
   });
 
   it('hands a run to a queue as a job whose id is the schedule and fire time, and stops before the queue', async () => {
