@@ -46,7 +46,7 @@ describe('the scheduler with a Redis store', () => {
   it('runs each of 20 fire times exactly once across three instances sharing the schedule', async () => {
     server = await startRedisServer();
     const interval = 250;
-    // No fire time may be missed under any load: grace beyond the test, no coalescing, no instance cap;
+    // No fire time may be missed under any load: grace beyond the test, no coalescing, a cap above the fire times;
     // the subject is that each fire time runs once across the instances.
     const instances = [0, 1, 2].map(() => startSchedulerProcess({ misfireGraceTime: 30_000, coalesce: false, maxInstances: 20 }, server!.port));
     try {

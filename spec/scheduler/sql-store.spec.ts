@@ -30,7 +30,7 @@ describe('the scheduler with a PostgreSQL store', () => {
   it('runs each of 12 fire times exactly once across three instances sharing the schedule', async () => {
     const events: RunEvent[] = [];
     const schedulers: Scheduler[] = [];
-    // No fire time may be missed under any load: grace beyond the test, no coalescing, no instance cap;
+    // No fire time may be missed under any load: grace beyond the test, no coalescing, a cap above the fire times;
     // the subject is that each fire time runs once across the instances.
     for (const index of [0, 1, 2]) {
       const app = await bootstrap(
